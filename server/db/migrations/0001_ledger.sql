@@ -1,0 +1,140 @@
+-- Up Migration
+-- The ledger schema. Hashes, addresses and signatures are bytea (32, 20 and 65 bytes).
+-- Ledger tables are append-only for everyone (triggers raise on UPDATE, DELETE and TRUNCATE), and the
+-- otledger_app role the service runs as is granted only SELECT and INSERT on them.
+
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'otledger_app') THEN
+    CREATE ROLE otledger_app NOLOGIN;
+  END IF;
+END $$;
+
+-- Mirror of the on-chain device registry (LedgerAnchor), refreshed from its events: a cache, so it is mutable.
+CREATE TABLE devices (
+  address bytea PRIMARY KEY CHECK (length(address) = 20),
+  registered boolean NOT NULL,
+  revoked boolean NOT NULL,
+  revoked_at_checkpoint bigint,
+  revoked_at_block bigint,
+  revoked_at_time bigint,
+  metadata_hash bytea NOT NULL CHECK (length(metadata_hash) = 32),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Accepted envelopes: the signed header as submitted. Records of one envelope have consecutive leaf indexes.
+CREATE TABLE envelopes (
+  id bigserial PRIMARY KEY,
+  device bytea NOT NULL CHECK (length(device) = 20),
+  first_seq bigint NOT NULL CHECK (first_seq >= 1),
+  count integer NOT NULL CHECK (count >= 1),
+  records_root bytea NOT NULL CHECK (length(records_root) = 32),
+  last_hash bytea NOT NULL CHECK (length(last_hash) = 32),
+  signature bytea NOT NULL CHECK (length(signature) = 65),
+  first_index bigint NOT NULL UNIQUE,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (device, first_seq)
+);
+
+-- Records: payload as jsonb for queries plus the exact canonical bytes (RFC 8785) that were hashed.
+CREATE TABLE records (
+  leaf_index bigint PRIMARY KEY,
+  hash bytea NOT NULL UNIQUE CHECK (length(hash) = 32),
+  device bytea NOT NULL,
+  seq bigint NOT NULL,
+  prev bytea,
+  ts timestamptz NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('reading', 'event')),
+  envelope_id bigint NOT NULL REFERENCES envelopes (id),
+  payload jsonb NOT NULL,
+  canonical bytea NOT NULL,
+  UNIQUE (device, seq)
+);
+
+-- The global log: leaf index -> record hash, contiguous from 0, in commit order.
+CREATE TABLE leaves (
+  idx bigint PRIMARY KEY CHECK (idx >= 0),
+  hash bytea NOT NULL CHECK (length(hash) = 32)
+);
+
+-- Every complete perfect subtree of the log with level >= 1 (level 0 is the leaves table):
+-- node (level, idx) covers leaves [idx * 2^level, (idx + 1) * 2^level).
+CREATE TABLE merkle_nodes (
+  level smallint NOT NULL CHECK (level >= 1 AND level < 64),
+  idx bigint NOT NULL CHECK (idx >= 0),
+  hash bytea NOT NULL CHECK (length(hash) = 32),
+  PRIMARY KEY (level, idx)
+);
+
+-- Checkpoints cut by the integrator, indexed 0, 1, 2, ... like LedgerAnchor's.
+CREATE TABLE checkpoints (
+  idx bigint PRIMARY KEY CHECK (idx >= 0),
+  tree_size bigint NOT NULL UNIQUE CHECK (tree_size >= 1),
+  root bytea NOT NULL CHECK (length(root) = 32),
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Every anchoring transaction as it is sent (written before broadcasting, so a restart knows about it).
+CREATE TABLE anchor_txs (
+  id bigserial PRIMARY KEY,
+  checkpoint_idx bigint NOT NULL REFERENCES checkpoints (idx),
+  chain_id bigint NOT NULL,
+  contract bytea NOT NULL,
+  sender bytea NOT NULL,
+  nonce bigint NOT NULL,
+  tx_hash bytea NOT NULL UNIQUE,
+  max_fee_per_gas numeric,
+  max_priority_fee_per_gas numeric,
+  sent_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Confirmed anchors. A checkpoint re-anchored after the chain lost it gets a newer row; the latest row wins.
+CREATE TABLE anchors (
+  id bigserial PRIMARY KEY,
+  checkpoint_idx bigint NOT NULL REFERENCES checkpoints (idx),
+  chain_id bigint NOT NULL,
+  contract bytea NOT NULL,
+  tx_hash bytea NOT NULL,
+  block_number bigint NOT NULL,
+  block_hash bytea NOT NULL,
+  confirmed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX anchors_checkpoint ON anchors (checkpoint_idx, id DESC);
+
+-- Equivocation: a validly signed envelope carrying a different record for a seq already used.
+-- Keeps the whole conflicting submission; the other side is the stored envelope and record.
+CREATE TABLE equivocations (
+  id bigserial PRIMARY KEY,
+  device bytea NOT NULL,
+  seq bigint NOT NULL,
+  existing_hash bytea NOT NULL,
+  conflicting_hash bytea NOT NULL,
+  existing_envelope_id bigint NOT NULL REFERENCES envelopes (id),
+  conflicting_envelope jsonb NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (device, seq, conflicting_hash)
+);
+
+CREATE FUNCTION otledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'otledger: % on append-only table % is refused', TG_OP, TG_TABLE_NAME
+    USING ERRCODE = 'insufficient_privilege';
+END $$;
+
+DO $$
+DECLARE t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['envelopes', 'records', 'leaves', 'merkle_nodes', 'checkpoints', 'anchor_txs', 'anchors', 'equivocations'] LOOP
+    EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OR DELETE ON %I FOR EACH ROW EXECUTE FUNCTION otledger_append_only()', t || '_append_only', t);
+    EXECUTE format('CREATE TRIGGER %I BEFORE TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION otledger_append_only()', t || '_no_truncate', t);
+    EXECUTE format('REVOKE ALL ON %I FROM otledger_app', t);
+    EXECUTE format('GRANT SELECT, INSERT ON %I TO otledger_app', t);
+  END LOOP;
+END $$;
+
+GRANT USAGE ON SCHEMA public TO otledger_app;
+GRANT SELECT, INSERT, UPDATE ON devices TO otledger_app;
+GRANT USAGE ON SEQUENCE envelopes_id_seq, anchor_txs_id_seq, anchors_id_seq, equivocations_id_seq TO otledger_app;
+
+-- Down Migration
+DROP TABLE equivocations, anchors, anchor_txs, checkpoints, merkle_nodes, leaves, records, envelopes, devices;
+DROP FUNCTION otledger_append_only();

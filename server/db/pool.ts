@@ -1,0 +1,28 @@
+// The service's connection pool, acting as the append-only app role.
+import pg from "pg";
+import { APP_ROLE } from "./migrate.ts";
+
+export type PoolOptions = {
+  /** Connection as a login of the app role; preferred. */
+  appUrl?: string;
+  /** Fallback: the owner connection, which then drops to the app role with SET ROLE on every new connection. */
+  ownerUrl: string;
+  max: number;
+};
+
+/** bigint columns come back as JS numbers: leaf indexes and sizes stay below 2^53. */
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export function createPool(options: PoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.appUrl ?? options.ownerUrl,
+    max: options.max,
+    application_name: "otledger",
+  });
+  if (options.appUrl === undefined) {
+    pool.on("connect", (client) => { client.query(`SET ROLE ${APP_ROLE}`).catch(() => client.release(true)); });
+  }
+  // Idle clients can error when the server goes away; the pool replaces them. Without a listener this would crash.
+  pool.on("error", () => {});
+  return pool;
+}
