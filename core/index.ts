@@ -1,0 +1,12 @@
+// otledger protocol core: pure functions and schemas shared by server, edge and auditor.
+export * from "./errors.ts";
+export * from "./hex.ts";
+export * from "./time.ts";
+export * from "./opc-value.ts";
+export * from "./opc-encode.ts";
+export * from "./record.ts";
+export * from "./canonical.ts";
+export * from "./hash.ts";
+export * from "./merkle.ts";
+export * from "./envelope.ts";
+export * from "./envelope-check.ts";
