@@ -1,0 +1,38 @@
+/**
+ * Spool database layout (node:sqlite, WAL).
+ *
+ * Durability: journal_mode=WAL with synchronous=FULL, so every COMMIT fsyncs the WAL before returning: a record
+ * counts as produced only once it survives power loss, not just a process kill (NORMAL in WAL mode would survive
+ * SIGKILL but could lose the last commits on power loss). The cost stays low because capture commits one
+ * transaction per OPC UA publish (hundreds of readings), not one per reading.
+ */
+import type { DatabaseSync } from "node:sqlite";
+
+export const RecordState = { pending: 0, sent: 1 } as const;
+
+export function migrate(db: DatabaseSync): void {
+  db.exec(`
+    PRAGMA journal_mode = WAL;
+    PRAGMA synchronous = FULL;
+    PRAGMA busy_timeout = 5000;
+    CREATE TABLE IF NOT EXISTS chain (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      device TEXT NOT NULL,
+      last_seq INTEGER NOT NULL,
+      last_hash TEXT
+    );
+    CREATE TABLE IF NOT EXISTS records (
+      seq INTEGER PRIMARY KEY,
+      hash TEXT NOT NULL UNIQUE,
+      json TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      state INTEGER NOT NULL DEFAULT 0,
+      created_ms INTEGER NOT NULL,
+      sent_ms INTEGER,
+      receipt TEXT,
+      bytes INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS records_by_state ON records (state, seq);
+    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `);
+}

@@ -1,0 +1,275 @@
+/**
+ * Crash-safe spool: records are sealed (seq, prev, hash) and inserted in one transaction, so the chain state
+ * on disk always matches the last committed record and a restart continues it with no reused seq and no gap.
+ *
+ * Life of a record: pending → sent (receipt from the ledger) → purged (inclusion in an anchored checkpoint
+ * verified by the self-audit). Pending records are never dropped: each is a signed-over chain link, and losing
+ * one would break the chain for every later record.
+ *
+ * Full policy (cap on stored record bytes), never silent:
+ *  - keep-oldest: new readings are refused (never sealed, so the chain stays whole) and counted;
+ *  - keep-newest: first evicts the oldest *sent* records (already safe at the ledger; only their local
+ *    self-audit is forfeited), then refuses new readings like keep-oldest.
+ * Events are still admitted up to 5% over the cap. Every refusal raises an alarm, and when readings are admitted
+ * again an `outage` event record states how many readings were lost and when.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { canonicalString, leafHash, toHex32, toTimestamp, type EventBody, type Hex32, type ReadingBody, type Record } from "../../core/index.ts";
+import { migrate, RecordState } from "./schema.ts";
+
+export type RecordDraft = { kind: "reading"; ts: string; body: ReadingBody } | { kind: "event"; ts: string; body: EventBody };
+export interface SpooledRecord {
+  seq: number;
+  hash: Hex32;
+  json: string;
+  createdMs: number;
+}
+export type SpoolAlarm = { code: "spool_full" | "spool_evicted_unaudited"; message: string };
+export interface SpoolOptions {
+  device: string;
+  maxBytes: number;
+  whenFull: "keep-oldest" | "keep-newest";
+  now?: () => number;
+  onAlarm?: (alarm: SpoolAlarm) => void;
+}
+export interface SpoolStats {
+  pending: number;
+  sent: number;
+  bytes: number;
+  lastSeq: number;
+  lastHash: Hex32 | null;
+  oldestPendingMs: number | null;
+  refusedReadings: number;
+  evictedUnaudited: number;
+  lastAnchoredSeq: number;
+}
+
+export class SpoolError extends Error {
+  readonly code: "spool_device_mismatch";
+  constructor(code: "spool_device_mismatch", message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export class Spool {
+  readonly file: string;
+  private readonly db: DatabaseSync;
+  private readonly opts: Required<Omit<SpoolOptions, "onAlarm">> & Pick<SpoolOptions, "onAlarm">;
+  private lastSeq = 0;
+  private lastHash: Hex32 | null = null;
+  private bytes = 0;
+  private refusal: { count: number; firstTs: string; lastTs: string } | null = null;
+  private refusedTotal = 0;
+  private evictedTotal = 0;
+  private readonly st: { [k: string]: StatementSync };
+
+  constructor(dir: string, options: SpoolOptions) {
+    mkdirSync(dir, { recursive: true });
+    this.file = join(dir, "spool.sqlite");
+    this.db = new DatabaseSync(this.file);
+    migrate(this.db);
+    this.opts = { now: Date.now, ...options, device: options.device.toLowerCase() };
+    const chain = this.db.prepare("SELECT device, last_seq, last_hash FROM chain WHERE id = 1").get() as
+      | { device: string; last_seq: number; last_hash: string | null } | undefined;
+    if (chain) {
+      if (chain.device !== this.opts.device) {
+        this.db.close();
+        throw new SpoolError("spool_device_mismatch", `spool ${this.file} belongs to device ${chain.device}, not ${this.opts.device}`);
+      }
+      this.lastSeq = chain.last_seq;
+      this.lastHash = chain.last_hash;
+    }
+    this.bytes = Number((this.db.prepare("SELECT coalesce(sum(bytes), 0) AS b FROM records").get() as { b: number }).b);
+    this.refusedTotal = Number(this.meta("refused_total") ?? 0);
+    this.evictedTotal = Number(this.meta("evicted_total") ?? 0);
+    const pendingRefusal = this.meta("refusal");
+    if (pendingRefusal) this.refusal = JSON.parse(pendingRefusal);
+    this.st = {
+      insert: this.db.prepare("INSERT INTO records (seq, hash, json, kind, state, created_ms, bytes) VALUES (?, ?, ?, ?, 0, ?, ?)"),
+      chain: this.db.prepare("INSERT INTO chain (id, device, last_seq, last_hash) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, last_hash = excluded.last_hash"),
+      pending: this.db.prepare("SELECT seq, hash, json, created_ms FROM records WHERE state = 0 AND seq >= ? ORDER BY seq LIMIT ?"),
+      markSent: this.db.prepare("UPDATE records SET state = 1, sent_ms = ?, receipt = ? WHERE seq BETWEEN ? AND ? AND state = 0"),
+      setMeta: this.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+      delMeta: this.db.prepare("DELETE FROM meta WHERE key = ?"),
+    };
+  }
+
+  private meta(key: string): string | undefined {
+    return (this.db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined)?.value;
+  }
+
+  private tx<T>(fn: () => T): T {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = fn();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (err) {
+      this.db.exec("ROLLBACK");
+      throw err;
+    }
+  }
+
+  /** Evicts the oldest sent records until `need` more bytes fit; returns whether they fit. */
+  private makeRoom(need: number): boolean {
+    if (this.bytes + need <= this.opts.maxBytes) return true;
+    if (this.opts.whenFull !== "keep-newest") return false;
+    const rows = this.db.prepare("SELECT seq, bytes FROM records WHERE state = 1 ORDER BY seq").iterate() as Iterable<{ seq: number; bytes: number }>;
+    let freed = 0;
+    let through = 0;
+    let count = 0;
+    for (const row of rows) {
+      if (this.bytes - freed + need <= this.opts.maxBytes) break;
+      freed += row.bytes;
+      through = row.seq;
+      count++;
+    }
+    if (count === 0) return false;
+    this.db.prepare("DELETE FROM records WHERE state = 1 AND seq <= ?").run(through);
+    this.bytes -= freed;
+    this.evictedTotal += count;
+    this.st.setMeta!.run("evicted_total", String(this.evictedTotal));
+    this.opts.onAlarm?.({ code: "spool_evicted_unaudited", message: `spool full: evicted ${count} delivered records up to seq ${through} before their anchoring was verified` });
+    return this.bytes + need <= this.opts.maxBytes;
+  }
+
+  private seal(draft: RecordDraft): { record: Record; json: string; hash: Hex32 } {
+    const seq = this.lastSeq + 1;
+    const record = { v: 1, device: this.opts.device, seq, prev: this.lastHash, ts: draft.ts, kind: draft.kind, body: draft.body } as Record;
+    const json = canonicalString(record);
+    const hash = toHex32(leafHash(Buffer.from(json, "utf8")));
+    return { record, json, hash };
+  }
+
+  private insert(draft: RecordDraft, nowMs: number): Record {
+    const { record, json, hash } = this.seal(draft);
+    const bytes = Buffer.byteLength(json);
+    this.st.insert!.run(record.seq, hash, json, record.kind, nowMs, bytes);
+    this.lastSeq = record.seq;
+    this.lastHash = hash;
+    this.bytes += bytes;
+    return record;
+  }
+
+  /**
+   * Seals and durably stores drafts in one transaction. Returns the records produced; readings refused by the
+   * full policy are counted (and alarmed), never silently lost.
+   */
+  append(drafts: readonly RecordDraft[]): { records: Record[]; refused: number } {
+    if (drafts.length === 0) return { records: [], refused: 0 };
+    const nowMs = this.opts.now();
+    const saved = { lastSeq: this.lastSeq, lastHash: this.lastHash, bytes: this.bytes };
+    try {
+      return this.tx(() => {
+        const records: Record[] = [];
+        let refused = 0;
+        for (const draft of drafts) {
+          const estimate = JSON.stringify(draft.body).length + 200;
+          const isEvent = draft.kind === "event";
+          const fits = this.makeRoom(estimate) || (isEvent && this.bytes + estimate <= this.opts.maxBytes * 1.05);
+          if (!fits) {
+            refused++;
+            this.refusal = this.refusal ? { ...this.refusal, count: this.refusal.count + 1, lastTs: draft.ts } : { count: 1, firstTs: draft.ts, lastTs: draft.ts };
+            continue;
+          }
+          if (this.refusal && !isEvent) {
+            const r = this.refusal;
+            records.push(this.insert({ kind: "event", ts: draft.ts, body: {
+              type: "outage", asset: null, workOrder: null, actor: null,
+              text: `edge spool full: ${r.count} readings not recorded between ${r.firstTs} and ${r.lastTs}`,
+            } }, nowMs));
+            this.refusal = null;
+            this.st.delMeta!.run("refusal");
+          }
+          records.push(this.insert(draft, nowMs));
+        }
+        if (records.length > 0) this.st.chain!.run(this.opts.device, this.lastSeq, this.lastHash);
+        if (refused > 0) {
+          this.refusedTotal += refused;
+          this.st.setMeta!.run("refused_total", String(this.refusedTotal));
+          this.st.setMeta!.run("refusal", JSON.stringify(this.refusal));
+        }
+        return { records, refused };
+      });
+    } catch (err) {
+      Object.assign(this, saved);
+      throw err;
+    } finally {
+      // alarm outside the transaction so a listener cannot hold the write lock
+      if (this.refusal && this.refusal.count > 0 && drafts.length > 0) {
+        this.opts.onAlarm?.({ code: "spool_full", message: `spool full (${this.bytes} of ${this.opts.maxBytes} bytes): ${this.refusal.count} readings refused since ${this.refusal.firstTs}` });
+      }
+    }
+  }
+
+  /** Convenience for a single event (manual entry, outage). */
+  appendEvent(body: EventBody, at: Date): Record | undefined {
+    return this.append([{ kind: "event", ts: toTimestamp(at), body }]).records[0];
+  }
+
+  /** Oldest pending records from `fromSeq`, in seq order. */
+  pending(limit: number, fromSeq = 0): SpooledRecord[] {
+    return (this.st.pending!.all(fromSeq, limit) as { seq: number; hash: string; json: string; created_ms: number }[])
+      .map((r) => ({ seq: r.seq, hash: r.hash, json: r.json, createdMs: r.created_ms }));
+  }
+
+  markSent(firstSeq: number, lastSeq: number, receipt: unknown): void {
+    this.st.markSent!.run(this.opts.now(), JSON.stringify(receipt ?? null), firstSeq, lastSeq);
+  }
+
+  /** The ledger lacks records from `seq` on (e.g. after a 409): send them again if we still hold them. */
+  resetToPending(fromSeq: number): number {
+    return Number(this.db.prepare("UPDATE records SET state = 0, sent_ms = NULL, receipt = NULL WHERE seq >= ? AND state = 1").run(fromSeq).changes);
+  }
+
+  /** Delivered records whose anchoring is not yet verified, oldest first. */
+  awaitingAudit(limit: number): { seq: number; hash: Hex32; sentMs: number }[] {
+    return (this.db.prepare("SELECT seq, hash, sent_ms FROM records WHERE state = 1 ORDER BY seq LIMIT ?").all(limit) as { seq: number; hash: string; sent_ms: number }[])
+      .map((r) => ({ seq: r.seq, hash: r.hash, sentMs: r.sent_ms }));
+  }
+
+  /** Purges records whose inclusion in an anchored checkpoint was verified. */
+  purgeVerified(seqs: readonly number[]): void {
+    if (seqs.length === 0) return;
+    this.tx(() => {
+      const del = this.db.prepare("DELETE FROM records WHERE seq = ? AND state = 1 RETURNING bytes");
+      for (const seq of seqs) {
+        const row = del.get(seq) as { bytes: number } | undefined;
+        if (row) this.bytes -= row.bytes;
+      }
+      const max = Math.max(...seqs);
+      if (max > this.lastAnchoredSeq()) this.st.setMeta!.run("last_anchored_seq", String(max));
+    });
+  }
+
+  lastAnchoredSeq(): number {
+    return Number(this.meta("last_anchored_seq") ?? 0);
+  }
+
+  head(): { lastSeq: number; lastHash: Hex32 | null } {
+    return { lastSeq: this.lastSeq, lastHash: this.lastHash };
+  }
+
+  stats(): SpoolStats {
+    const counts = this.db.prepare("SELECT state, count(*) AS n, min(created_ms) AS oldest FROM records GROUP BY state").all() as { state: number; n: number; oldest: number }[];
+    const pending = counts.find((c) => c.state === RecordState.pending);
+    return {
+      pending: pending?.n ?? 0,
+      sent: counts.find((c) => c.state === RecordState.sent)?.n ?? 0,
+      bytes: this.bytes,
+      lastSeq: this.lastSeq,
+      lastHash: this.lastHash,
+      oldestPendingMs: pending?.oldest ?? null,
+      refusedReadings: this.refusedTotal,
+      evictedUnaudited: this.evictedTotal,
+      lastAnchoredSeq: this.lastAnchoredSeq(),
+    };
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+}
