@@ -10,3 +10,6 @@ export * from "./hash.ts";
 export * from "./merkle.ts";
 export * from "./envelope.ts";
 export * from "./envelope-check.ts";
+export * from "./bundle.ts";
+export * from "./verify.ts";
+export * from "./bundle-build.ts";
