@@ -1,0 +1,69 @@
+// Audit findings: what is wrong, where, and the evidence (expected vs computed). Codes: docs/AUDIT-FORMAT.md §3.
+
+export const FINDING_CODES = [
+  "EXPORT_MALFORMED", "EXPORT_TRUNCATED", "EXPORT_CHAIN_MISMATCH",
+  "RECORD_HASH_MISMATCH", "RECORD_NOT_IN_LOG", "LEAF_WITHOUT_RECORD", "LEAF_DUPLICATE",
+  "ENVELOPE_UNKNOWN", "ENVELOPE_RECORD_MISMATCH", "ENVELOPE_INCOMPLETE", "ENVELOPE_ROOT_MISMATCH", "ENVELOPE_SIGNATURE_INVALID",
+  "DEVICE_NOT_REGISTERED", "DEVICE_SNAPSHOT_MISMATCH", "RECORD_AFTER_REVOCATION",
+  "SEQ_GAP", "PREV_MISMATCH", "SEQ_EQUIVOCATION", "SEQ_OUT_OF_ORDER",
+  "CHECKPOINT_ROOT_MISMATCH", "CHECKPOINT_STORED_MISMATCH", "CHECKPOINT_MISSING", "CHECKPOINT_HISTORY_HOLE",
+  "CHECKPOINT_INCONSISTENT", "ANCHOR_TX_MISMATCH", "RECORD_UNANCHORED_PAST_SLA",
+] as const;
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+export type Finding = {
+  code: FindingCode;
+  message: string;
+  device?: string;
+  seq?: number;
+  index?: number;
+  checkpoint?: number;
+  envelope?: string;
+  line?: number;
+  expected?: unknown;
+  computed?: unknown;
+};
+
+/**
+ * Collects findings. A tampered ledger can produce one finding per record, so only the first `keepPerCode` of each
+ * code are kept in full; every finding is still counted.
+ */
+export class FindingLog {
+  readonly #kept: Finding[] = [];
+  readonly #counts = new Map<FindingCode, number>();
+  readonly #keepPerCode: number;
+
+  constructor(keepPerCode = 200) {
+    this.#keepPerCode = keepPerCode;
+  }
+
+  add(finding: Finding): void {
+    const n = (this.#counts.get(finding.code) ?? 0) + 1;
+    this.#counts.set(finding.code, n);
+    if (n <= this.#keepPerCode) this.#kept.push(finding);
+  }
+
+  get total(): number {
+    let total = 0;
+    for (const n of this.#counts.values()) total += n;
+    return total;
+  }
+
+  /** Count per code, in the order of FINDING_CODES. */
+  counts(): Partial<Record<FindingCode, number>> {
+    const out: Partial<Record<FindingCode, number>> = {};
+    for (const code of FINDING_CODES) {
+      const n = this.#counts.get(code);
+      if (n) out[code] = n;
+    }
+    return out;
+  }
+
+  has(code: FindingCode): boolean {
+    return this.#counts.has(code);
+  }
+
+  list(): readonly Finding[] {
+    return this.#kept;
+  }
+}

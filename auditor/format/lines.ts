@@ -1,0 +1,127 @@
+// Schemas of the otledger.export/1 stream (docs/AUDIT-FORMAT.md): one object per NDJSON line, tagged by `type`.
+import { z } from "zod";
+
+export const EXPORT_FORMAT = "otledger.export/1";
+export const LEAVES_CHUNK_MAX = 4096;
+
+const Hex32 = z.string().regex(/^0x[0-9a-f]{64}$/, "expected 0x + 64 lowercase hex digits");
+const Address = z.string().regex(/^0x[0-9a-f]{40}$/, "expected a lowercase 0x + 40 hex digit address");
+const Signature = z.string().regex(/^0x[0-9a-f]{130}$/, "expected 0x + 130 lowercase hex digits");
+const HexData = z.string().regex(/^0x([0-9a-fA-F]{2})*$/, "expected 0x-prefixed hex bytes");
+const Index = z.number().int().nonnegative();
+const Time = z.string().datetime({ offset: true });
+
+export const HeaderLineSchema = z.object({
+  type: z.literal("header"),
+  format: z.literal(EXPORT_FORMAT),
+  protocolVersion: z.string(),
+  chainId: z.number().int().positive(),
+  contract: Address,
+  range: z.object({
+    fromIndex: Index,
+    toIndex: Index,
+    from: Time.nullable().default(null),
+    to: Time.nullable().default(null),
+    devices: z.array(Address).nullable().default(null),
+  }),
+  scope: z.enum(["full", "partial"]),
+  treeSize: Index,
+  registryBlock: Index,
+  generatedAt: Time,
+});
+
+export const DeviceLineSchema = z.object({
+  type: z.literal("device"),
+  address: Address,
+  registered: z.boolean(),
+  revoked: z.boolean(),
+  revokedAtCheckpoint: Index,
+  revokedAtBlock: Index,
+  revokedAtTime: Index,
+  metadataHash: Hex32,
+  label: z.string().optional(),
+});
+
+const ReceiptSchema = z.object({
+  status: z.number().int(),
+  blockHash: Hex32,
+  blockNumber: Index,
+  logs: z.array(z.object({ address: Address, topics: z.array(Hex32), data: HexData, logIndex: Index })),
+});
+
+export const CheckpointLineSchema = z.object({
+  type: z.literal("checkpoint"),
+  index: Index,
+  treeSize: Index,
+  root: Hex32,
+  txHash: Hex32.nullable(),
+  blockNumber: Index.nullable(),
+  anchoredAt: Time.nullable().optional(),
+  tx: z.object({ input: HexData }).optional(),
+  receipt: ReceiptSchema.optional(),
+});
+
+export const EnvelopeHeaderSchema = z.object({
+  device: Address,
+  firstSeq: z.number().int().positive(),
+  count: z.number().int().positive(),
+  recordsRoot: Hex32,
+  lastHash: Hex32,
+});
+
+export const EnvelopeLineSchema = z.object({
+  type: z.literal("envelope"),
+  id: z.string().min(1),
+  header: EnvelopeHeaderSchema,
+  signature: Signature,
+  receivedAt: Time.nullable().optional(),
+});
+
+/** Only the fields the audit reads are typed; the record is hashed as received, so nothing is stripped. */
+export const AuditedRecordSchema = z.looseObject({
+  v: z.literal(1),
+  device: Address,
+  seq: z.number().int().positive(),
+  prev: Hex32.nullable(),
+  ts: z.string(),
+  kind: z.enum(["reading", "event"]),
+  body: z.record(z.string(), z.unknown()),
+});
+
+export const RecordLineSchema = z.object({
+  type: z.literal("record"),
+  index: Index,
+  hash: Hex32,
+  envelope: z.string().min(1),
+  receivedAt: Time.nullable().optional(),
+  record: AuditedRecordSchema,
+});
+
+export const LeavesLineSchema = z.object({
+  type: z.literal("leaves"),
+  start: Index,
+  hashes: z.array(Hex32).max(LEAVES_CHUNK_MAX),
+});
+
+export const EndLineSchema = z.object({
+  type: z.literal("end"),
+  counts: z.object({ device: Index, checkpoint: Index, envelope: Index, record: Index, leaves: Index }),
+});
+
+export const ExportLineSchema = z.discriminatedUnion("type", [
+  HeaderLineSchema, DeviceLineSchema, CheckpointLineSchema, EnvelopeLineSchema, RecordLineSchema,
+  LeavesLineSchema, EndLineSchema,
+]);
+
+export type HeaderLine = z.infer<typeof HeaderLineSchema>;
+export type DeviceLine = z.infer<typeof DeviceLineSchema>;
+export type CheckpointLine = z.infer<typeof CheckpointLineSchema>;
+export type EnvelopeHeader = z.infer<typeof EnvelopeHeaderSchema>;
+export type EnvelopeLine = z.infer<typeof EnvelopeLineSchema>;
+export type AuditedRecord = z.infer<typeof AuditedRecordSchema>;
+export type RecordLine = z.infer<typeof RecordLineSchema>;
+export type LeavesLine = z.infer<typeof LeavesLineSchema>;
+export type EndLine = z.infer<typeof EndLineSchema>;
+export type ExportLine = z.infer<typeof ExportLineSchema>;
+export type LineType = ExportLine["type"];
+export const LINE_TYPES: readonly LineType[] = ["header", "device", "checkpoint", "envelope", "record", "leaves", "end"];
