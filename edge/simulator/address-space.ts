@@ -59,7 +59,7 @@ export function buildPlantAddressSpace(addressSpace: AddressSpace, tags: TagSpec
     plant.addReference({ referenceType: "HasEventSource", nodeId: boiler });
     // a real Alarms & Conditions alarm: node-opcua evaluates it on every DrumPressure change
     const alarm = ns.instantiateExclusiveLimitAlarm("ExclusiveLimitAlarmType", {
-      browseName: "HighPressureAlarm", componentOf: boiler, conditionSource: boiler, inputNode: drumPressure,
+      browseName: "HighPressureAlarm", conditionName: "HighPressure", componentOf: boiler, conditionSource: boiler, inputNode: drumPressure,
       highLimit: BOILER_HIGH_PRESSURE_LIMIT, lowLimit: -1, optionals: ["ConfirmedState", "Confirm"],
     });
     alarm.setEnabledState(true);

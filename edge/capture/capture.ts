@@ -1,0 +1,241 @@
+/**
+ * OPC UA capture: one session, one subscription (createSubscription2), monitored-item groups for the data nodes
+ * and event items for the notifiers. Readings of one publish are flushed to the sink in one batch (one spool
+ * transaction). Reconnection is node-opcua's (connection_lost → after_reconnection, with republish of missed
+ * notifications); each outage is recorded as an `outage` event at loss and at recovery. If the session cannot
+ * be opened, the attempt is reported and retried with exponential backoff.
+ */
+import {
+  AttributeIds, ClientMonitoredItem, DataChangeFilter, DataChangeTrigger, DeadbandType, TimestampsToReturn, makeBrowsePath,
+  type ClientSession, type ClientSubscription, type DataValue, type OPCUAClient, type Variant,
+} from "node-opcua";
+import { toTimestamp, type EventBody } from "../../core/index.ts";
+import type { AgentConfig, NodeConfig } from "../config.ts";
+import type { RecordDraft } from "../spool/spool.ts";
+import { createOpcuaClient, openSession } from "./opcua-connect.ts";
+import { EventMapper, eventFilter } from "./opcua-events.ts";
+import { notificationKey, readingBody } from "./opcua-values.ts";
+
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "stopped";
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+export interface CaptureOptions {
+  config: AgentConfig;
+  userPassword?: string | undefined;
+  now: () => Date;
+  sink: (drafts: RecordDraft[]) => void;
+  log: Logger;
+  onState?: (state: ConnectionState) => void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class OpcuaCapture {
+  state: ConnectionState = "connecting";
+  readonly ready: Promise<void>;
+  private client: OPCUAClient | null = null;
+  private session: ClientSession | null = null;
+  private subscription: ClientSubscription | null = null;
+  private stopped = false;
+  private buffer: RecordDraft[] = [];
+  private flushScheduled = false;
+  private readonly lastKey = new Map<string, string>();
+  private readonly units = new Map<string, string | null>();
+  private lostAt: Date | null = null;
+  private eventChain: Promise<void> = Promise.resolve();
+  private readonly mapper = new EventMapper(() => this.session);
+  private markReady!: () => void;
+
+  private readonly opts: CaptureOptions;
+
+  constructor(opts: CaptureOptions) {
+    this.opts = opts;
+    this.ready = new Promise((resolve) => { this.markReady = resolve; });
+  }
+
+  private setState(state: ConnectionState) {
+    this.state = state;
+    this.opts.onState?.(state);
+  }
+
+  /** Connects in the background (retrying with backoff); `ready` resolves once monitoring runs. */
+  start(): void {
+    void this.connectLoop();
+  }
+
+  private async connectLoop(): Promise<void> {
+    const { opcua } = this.opts.config;
+    let delay = opcua.reconnect.initialDelayMs;
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        await this.connectOnce();
+        this.setState("connected");
+        this.opts.log.info({ endpoint: opcua.endpoint, attempt }, "OPC UA monitoring started");
+        this.markReady();
+        return;
+      } catch (err) {
+        this.opts.log.warn({ endpoint: opcua.endpoint, attempt, retryInMs: delay, err: (err as Error).message }, "OPC UA session could not be opened; retrying");
+        await this.teardown();
+        await sleep(delay * (0.8 + Math.random() * 0.4));
+        delay = Math.min(opcua.reconnect.maxDelayMs, delay * 2);
+      }
+    }
+  }
+
+  private async connectOnce(): Promise<void> {
+    const { opcua } = this.opts.config;
+    const client = createOpcuaClient({ opcua });
+    this.client = client;
+    client.on("connection_lost", () => this.onLost());
+    client.on("after_reconnection", (err?: Error | null) => { if (!err) this.onRestored(); });
+    client.on("reconnection_attempt_has_failed", (err: Error) => this.opts.log.warn({ err: err.message }, "OPC UA reconnection attempt failed"));
+    // the first connection must not wait forever inside node-opcua: our loop owns that retry
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        client.connect(opcua.endpoint),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no OPC UA server answered at ${opcua.endpoint}`)), Math.max(5_000, opcua.reconnect.maxDelayMs));
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.session = await openSession(client, { opcua, userPassword: this.opts.userPassword });
+    this.subscription = await this.session.createSubscription2({
+      requestedPublishingInterval: opcua.publishingInterval, requestedLifetimeCount: 600, requestedMaxKeepAliveCount: 20,
+      maxNotificationsPerPublish: 0, publishingEnabled: true, priority: 10,
+    });
+    await this.resolveUnits(opcua.nodes);
+    await this.monitorData(opcua.nodes);
+    for (const source of opcua.events) await this.monitorEvents(source.nodeId);
+  }
+
+  /** Units not given in the config come from each node's EngineeringUnits property (EUInformation.displayName). */
+  private async resolveUnits(nodes: NodeConfig[]): Promise<void> {
+    const session = this.session!;
+    const missing = nodes.filter((n) => n.unit === undefined && !this.units.has(n.nodeId));
+    for (const n of nodes) if (n.unit !== undefined) this.units.set(n.nodeId, n.unit);
+    if (missing.length === 0) return;
+    const paths = await session.translateBrowsePath(missing.map((n) => makeBrowsePath(n.nodeId, ".EngineeringUnits")));
+    const targets = paths.map((p) => p.targets?.[0]?.targetId ?? null);
+    const found = targets.map((t, i) => ({ t, n: missing[i]! })).filter((x) => x.t);
+    const values = found.length ? await session.read(found.map((x) => ({ nodeId: x.t!, attributeId: AttributeIds.Value }))) : [];
+    for (const n of missing) this.units.set(n.nodeId, null);
+    found.forEach((x, i) => {
+      const eu = values[i]?.value?.value as { displayName?: { text?: string | null } } | null;
+      this.units.set(x.n.nodeId, eu?.displayName?.text || null);
+    });
+  }
+
+  private async monitorData(nodes: NodeConfig[]): Promise<void> {
+    // one group per distinct monitoring parameter set
+    const groups = new Map<string, NodeConfig[]>();
+    for (const n of nodes) {
+      const key = JSON.stringify([n.samplingInterval, n.queueSize, n.deadband ?? null]);
+      groups.set(key, [...(groups.get(key) ?? []), n]);
+    }
+    for (const members of groups.values()) {
+      const first = members[0]!;
+      const filter = first.deadband
+        ? new DataChangeFilter({ trigger: DataChangeTrigger.StatusValue, deadbandType: first.deadband.type === "absolute" ? DeadbandType.Absolute : DeadbandType.Percent, deadbandValue: first.deadband.value })
+        : null;
+      const group = await this.subscription!.monitorItems(
+        members.map((n) => ({ nodeId: n.nodeId, attributeId: AttributeIds.Value })),
+        { samplingInterval: first.samplingInterval, queueSize: first.queueSize, discardOldest: false, filter },
+        TimestampsToReturn.Both,
+      );
+      group.on("changed", (_item, dataValue: DataValue, index: number) => this.onValue(members[index]!, dataValue));
+    }
+  }
+
+  private onValue(node: NodeConfig, dataValue: DataValue): void {
+    const { body, error } = readingBody(node.tag, node.nodeId, this.units.get(node.nodeId) ?? null, dataValue);
+    if (error) this.opts.log.warn({ tag: node.tag, err: error }, "value not representable; recorded as Null with its status");
+    // republish after a reconnection may hand back a notification already recorded
+    const key = notificationKey(body);
+    if (this.lastKey.get(node.nodeId) === key) return;
+    this.lastKey.set(node.nodeId, key);
+    this.push({ kind: "reading", ts: toTimestamp(this.opts.now()), body });
+  }
+
+  private async monitorEvents(nodeId: string): Promise<void> {
+    const item = ClientMonitoredItem.create(this.subscription!, { nodeId, attributeId: AttributeIds.EventNotifier },
+      { queueSize: 10_000, discardOldest: false, filter: eventFilter() }, TimestampsToReturn.Both);
+    await new Promise<void>((resolve, reject) => {
+      item.once("initialized", () => resolve());
+      item.once("err", (message: string) => reject(new Error(`cannot monitor events of ${nodeId}: ${message}`)));
+    });
+    item.on("changed", (values: Variant[]) => {
+      // mapping may read the event type's name: keep events in arrival order
+      this.eventChain = this.eventChain.then(async () => {
+        const mapped = await this.mapper.map(values);
+        if (mapped) this.push({ kind: "event", ts: toTimestamp(mapped.time ?? this.opts.now()), body: mapped.body });
+      }).catch((err) => this.opts.log.error({ err: (err as Error).message }, "could not map an OPC UA event"));
+    });
+  }
+
+  private outage(text: string): EventBody {
+    return { type: "outage", asset: null, workOrder: null, actor: null, text };
+  }
+
+  private onLost(): void {
+    if (this.stopped || this.lostAt) return;
+    this.lostAt = this.opts.now();
+    this.setState("reconnecting");
+    this.opts.log.warn({ endpoint: this.opts.config.opcua.endpoint }, "OPC UA connection lost; reconnecting");
+    this.push({ kind: "event", ts: toTimestamp(this.lostAt), body: this.outage(`OPC UA connection to ${this.opts.config.opcua.endpoint} lost`) });
+  }
+
+  private onRestored(): void {
+    if (this.stopped) return;
+    const at = this.opts.now();
+    const since = this.lostAt;
+    this.lostAt = null;
+    this.setState("connected");
+    this.opts.log.info({ endpoint: this.opts.config.opcua.endpoint }, "OPC UA connection re-established");
+    const span = since ? ` after ${((at.getTime() - since.getTime()) / 1000).toFixed(1)} s (lost at ${toTimestamp(since)}); values the server did not keep were not captured` : "";
+    this.push({ kind: "event", ts: toTimestamp(at), body: this.outage(`OPC UA connection to ${this.opts.config.opcua.endpoint} re-established${span}`) });
+  }
+
+  private push(draft: RecordDraft): void {
+    this.buffer.push(draft);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // node-opcua emits a whole publish response synchronously: flush it as one batch
+    setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    try {
+      this.opts.sink(batch);
+    } catch (err) {
+      this.opts.log.error({ err: (err as Error).message, lost: batch.length }, "spool write failed: readings not recorded");
+    }
+  }
+
+  private async teardown(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    this.subscription = null;
+    const session = this.session;
+    this.session = null;
+    try { await session?.close(true); } catch { /* already gone */ }
+    try { await client?.disconnect(); } catch { /* already gone */ }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.setState("stopped");
+    await this.eventChain;
+    this.flush();
+    await this.teardown();
+  }
+}
