@@ -59,6 +59,9 @@ library RFC9162 {
      * @dev Replays the consistency proof from a tree of `oldSize` leaves (root `oldRoot`) to one of `newSize`
      * leaves and returns the two roots it reconstructs; the proof holds iff they equal the expected roots.
      * `wellFormed` is false when the proof length does not fit the sizes. Requires 0 < oldSize < newSize.
+     *
+     * This runs in every `anchor`, so the loop is in assembly (about half the gas of the Solidity form); it is
+     * RFC 9162 section 2.1.4.2 step by step, like {verifyInclusion} is section 2.1.3.2.
      */
     function consistencyRoots(
         uint256 oldSize,
@@ -66,38 +69,64 @@ library RFC9162 {
         bytes32 oldRoot,
         bytes32[] calldata proof
     ) internal view returns (bool wellFormed, bytes32 oldComputed, bytes32 newComputed) {
-        uint256 fn = oldSize - 1;
-        uint256 sn = newSize - 1;
-        uint256 i = 0;
-        // An old tree of 2^k leaves is a complete subtree of the new one: the path starts at its root.
-        if (oldSize & fn == 0) {
-            oldComputed = oldRoot;
-        } else {
-            if (proof.length == 0) return (false, 0, 0);
-            oldComputed = proof[0];
-            i = 1;
-        }
-        newComputed = oldComputed;
-        while (fn & 1 == 1) {
-            fn >>= 1;
-            sn >>= 1;
-        }
-        for (; i < proof.length; ++i) {
-            if (sn == 0) return (false, 0, 0);
-            if (fn & 1 == 1 || fn == sn) {
-                oldComputed = hashNode(proof[i], oldComputed);
-                newComputed = hashNode(proof[i], newComputed);
-                while (fn & 1 == 0 && fn != 0) {
-                    fn >>= 1;
-                    sn >>= 1;
-                }
-            } else {
-                newComputed = hashNode(newComputed, proof[i]);
+        if (proof.length == 0) return (false, 0, 0); // step 1
+        assembly ("memory-safe") {
+            // Hash input 0x01 ‖ a ‖ b lives in free memory (a at buf+0x01, b at buf+0x21), the digest in scratch
+            // space 0x00. oldComputed and newComputed are RFC 9162's fr and sr (few locals: the stack is full).
+            let buf := mload(0x40)
+            mstore8(buf, 0x01)
+            let fn := sub(oldSize, 1)
+            let sn := sub(newSize, 1)
+            let p := proof.offset
+            let end := add(p, shl(5, proof.length))
+            // Steps 2 and 5: an old tree of 2^k leaves is a complete subtree of the new one, so the path
+            // implicitly starts with its root; otherwise the path's first node starts both computations.
+            oldComputed := oldRoot
+            if and(oldSize, fn) {
+                oldComputed := calldataload(p)
+                p := add(p, 0x20)
             }
-            fn >>= 1;
-            sn >>= 1;
+            newComputed := oldComputed
+            // Step 4.
+            for {} and(fn, 1) {} {
+                fn := shr(1, fn)
+                sn := shr(1, sn)
+            }
+            // Step 6; sn reaching 0 early means a path too long, sn left over (step 7) a path too short.
+            for {} and(lt(p, end), gt(sn, 0)) {
+                p := add(p, 0x20)
+            } {
+                switch or(and(fn, 1), eq(fn, sn))
+                case 0 {
+                    mstore(add(buf, 0x01), newComputed)
+                    mstore(add(buf, 0x21), calldataload(p))
+                    if iszero(staticcall(gas(), 0x02, buf, 0x41, 0x00, 0x20)) {
+                        revert(0, 0)
+                    }
+                    newComputed := mload(0x00)
+                }
+                default {
+                    mstore(add(buf, 0x01), calldataload(p))
+                    mstore(add(buf, 0x21), oldComputed)
+                    if iszero(staticcall(gas(), 0x02, buf, 0x41, 0x00, 0x20)) {
+                        revert(0, 0)
+                    }
+                    oldComputed := mload(0x00)
+                    mstore(add(buf, 0x21), newComputed)
+                    if iszero(staticcall(gas(), 0x02, buf, 0x41, 0x00, 0x20)) {
+                        revert(0, 0)
+                    }
+                    newComputed := mload(0x00)
+                    for {} and(iszero(and(fn, 1)), gt(fn, 0)) {} {
+                        fn := shr(1, fn)
+                        sn := shr(1, sn)
+                    }
+                }
+                fn := shr(1, fn)
+                sn := shr(1, sn)
+            }
+            wellFormed := and(eq(p, end), iszero(sn))
         }
-        if (sn != 0) return (false, 0, 0);
-        return (true, oldComputed, newComputed);
+        if (!wellFormed) return (false, 0, 0);
     }
 }
