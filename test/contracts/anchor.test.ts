@@ -20,8 +20,7 @@ t.test("anchoring needs ANCHORER_ROLE", async (t) => {
     }, "caller without the role is named with the role it lacks");
   }
   await (await f.as(f.admin).getFunction("grantRole")(role, f.stranger.address)).wait();
-  // Not the very call that just failed: ethers reuses an identical request's result for 250 ms.
-  await (await f.as(f.stranger).getFunction("anchor")(6, root(6), [])).wait();
+  await (await f.as(f.stranger).getFunction("anchor")(5, root(5), [])).wait();
   t.equal(await f.ledger.getFunction("checkpointCount")(), 1n, "granted account can anchor");
 });
 

@@ -22,7 +22,9 @@ export interface AnchorFixture {
 export async function deployLedgerAnchor(connection?: NetworkConnection): Promise<AnchorFixture> {
   const owned = connection === undefined;
   connection ??= await hre.network.connect();
-  const provider = new BrowserProvider(connection.provider);
+  // cacheTimeout -1: ethers otherwise answers an identical request within 250 ms from the first one's result,
+  // so a call retried after a state change (say, revoke after register) would repeat the old revert.
+  const provider = new BrowserProvider(connection.provider, undefined, { cacheTimeout: -1 });
   const [admin, anchorer, registrar, stranger] = await Promise.all([0, 1, 2, 3].map((i) => provider.getSigner(i)));
   if (!admin || !anchorer || !registrar || !stranger) throw new Error("EDR network has fewer than 4 accounts");
   const factory = new ContractFactory(ledgerAnchorAbi, ledgerAnchorBytecode, admin);
