@@ -1,0 +1,158 @@
+/**
+ * Delivery: the oldest pending records go out in envelopes of up to maxRecords, or fewer once the oldest has
+ * waited lingerMs. A record leaves `pending` only on a receipt (201, or 200 for a replay of an envelope the
+ * ledger already holds). Network and 5xx failures retry with backoff and jitter; a 409 gap/overlap resyncs on
+ * the ledger's expected seq; anything else is alarmed and retried (e.g. a device not enrolled yet).
+ */
+import { recordsRoot, signEnvelopeHeader, type Eip712Domain, type EnvelopeHeader, type EnvelopeSigner, type Hex32 } from "../../core/index.ts";
+import type { Logger } from "../capture/capture.ts";
+import type { Spool, SpooledRecord } from "../spool/spool.ts";
+import type { Backoff } from "./backoff.ts";
+import type { LedgerClient, PostOutcome } from "./ledger-client.ts";
+
+export type DeliveryAlarm = { code: "ledger_rejected" | "ledger_equivocation" | "ledger_chain_diverged" | "ledger_missing_records"; message: string };
+export interface SenderOptions {
+  spool: Spool;
+  client: LedgerClient;
+  signer: EnvelopeSigner;
+  device: string;
+  domain: () => Promise<Eip712Domain>;
+  maxRecords: number;
+  lingerMs: number;
+  backoff: Backoff;
+  log: Logger;
+  now?: () => number;
+  onAlarm?: (alarm: DeliveryAlarm) => void;
+  onDelivered?: (info: { count: number; lastSeq: number; oldestCreatedMs: number; replay: boolean }) => void;
+  onFailure?: (kind: PostOutcome["kind"]) => void;
+}
+
+/** The POST body, reusing each record's stored canonical JSON instead of re-serializing it. */
+export function envelopeJson(header: EnvelopeHeader, signature: string, rows: readonly SpooledRecord[]): string {
+  return `{"header":${JSON.stringify(header)},"signature":"${signature}","records":[${rows.map((r) => r.json).join(",")}]}`;
+}
+
+export class EnvelopeSender {
+  private readonly o: SenderOptions;
+  private stopped = false;
+  private wake: (() => void) | null = null;
+  private running: Promise<void> | null = null;
+  lastSentSeq = 0;
+
+  constructor(options: SenderOptions) {
+    this.o = options;
+  }
+
+  /** Called after records were appended: ends a linger or idle wait early. */
+  kick(): void {
+    this.wake?.();
+  }
+
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() { clearTimeout(timer); resolve(); }
+      this.wake = () => { this.wake = null; done(); };
+    });
+  }
+
+  start(): void {
+    this.running ??= this.loop().catch((err) => this.o.log.error({ err: (err as Error).message }, "delivery loop crashed"));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    const now = this.o.now ?? Date.now;
+    while (!this.stopped) {
+      const rows = this.o.spool.pending(this.o.maxRecords);
+      if (rows.length === 0) {
+        await this.wait(1000);
+        continue;
+      }
+      const age = now() - rows[0]!.createdMs;
+      if (rows.length < this.o.maxRecords && age < this.o.lingerMs) {
+        await this.wait(this.o.lingerMs - age);
+        continue;
+      }
+      const ok = await this.sendOnce(rows);
+      if (!ok && !this.stopped) await this.wait(this.o.backoff.next());
+    }
+  }
+
+  /** Sends one envelope; true when the loop may continue at once. */
+  private async sendOnce(rows: SpooledRecord[]): Promise<boolean> {
+    let domain: Eip712Domain;
+    try {
+      domain = await this.o.domain();
+    } catch (err) {
+      this.o.log.warn({ err: (err as Error).message }, "EIP-712 domain unknown (ledger unreachable and none configured); retrying");
+      return false;
+    }
+    const hashes = rows.map((r) => r.hash as Hex32);
+    const header: EnvelopeHeader = { device: this.o.device, firstSeq: rows[0]!.seq, count: rows.length, recordsRoot: recordsRoot(hashes), lastHash: hashes[hashes.length - 1]! };
+    const signature = signEnvelopeHeader(header, domain, this.o.signer);
+    const outcome = await this.o.client.postEnvelope(envelopeJson(header, signature, rows));
+    const first = header.firstSeq;
+    const last = first + rows.length - 1;
+    switch (outcome.kind) {
+      case "accepted":
+        this.o.spool.markSent(first, last, outcome.receipt);
+        this.lastSentSeq = last;
+        this.o.backoff.reset();
+        this.o.onDelivered?.({ count: rows.length, lastSeq: last, oldestCreatedMs: rows[0]!.createdMs, replay: outcome.status === 200 });
+        return true;
+      case "resync":
+        return this.resync(outcome.expectedSeq, outcome.lastHash, rows);
+      case "unavailable":
+        this.o.onFailure?.(outcome.kind);
+        this.o.log.warn({ status: outcome.status, err: outcome.message, retry: this.o.backoff.failures + 1 }, "ledger unavailable; will retry");
+        return false;
+      case "equivocation":
+        this.o.onFailure?.(outcome.kind);
+        this.alarm({ code: "ledger_equivocation", message: `ledger holds a different record for seq ${first}..${last}: ${outcome.message}` });
+        return false;
+      case "rejected":
+        this.o.onFailure?.(outcome.kind);
+        this.alarm({ code: "ledger_rejected", message: `ledger rejected envelope ${first}..${last} with ${outcome.status} ${outcome.code}: ${outcome.message}` });
+        return false;
+    }
+  }
+
+  private resync(expectedSeq: number, lastHash: string | null, rows: SpooledRecord[]): boolean {
+    const first = rows[0]!.seq;
+    this.o.log.info({ expectedSeq, firstPending: first }, "ledger asked for resync");
+    if (expectedSeq > first) {
+      // the ledger already holds [first, expectedSeq-1] (an earlier attempt's receipt was lost): check it is our chain
+      const ours = this.o.spool.pending(expectedSeq - first, first).find((r) => r.seq === expectedSeq - 1);
+      if (!ours) {
+        this.alarm({ code: "ledger_chain_diverged", message: `ledger expects seq ${expectedSeq}, beyond our last record ${this.o.spool.head().lastSeq}` });
+        return false;
+      }
+      if (lastHash !== null && lastHash !== ours.hash) {
+        this.alarm({ code: "ledger_chain_diverged", message: `ledger's record ${expectedSeq - 1} has hash ${lastHash}, ours ${ours.hash}` });
+        return false;
+      }
+      this.o.spool.markSent(first, expectedSeq - 1, { resync: { expectedSeq, lastHash } });
+      this.lastSentSeq = Math.max(this.lastSentSeq, expectedSeq - 1);
+      this.o.backoff.reset();
+      return true;
+    }
+    const reset = this.o.spool.resetToPending(expectedSeq);
+    if (reset > 0 && this.o.spool.pending(1, 0)[0]?.seq === expectedSeq) {
+      this.o.log.warn({ expectedSeq, resent: reset }, "ledger lacks delivered records; sending them again");
+      return true;
+    }
+    this.alarm({ code: "ledger_missing_records", message: `ledger expects seq ${expectedSeq} but the spool no longer holds records before ${first}` });
+    return false;
+  }
+
+  private alarm(alarm: DeliveryAlarm): void {
+    this.o.log.error({ code: alarm.code }, alarm.message);
+    this.o.onAlarm?.(alarm);
+  }
+}
