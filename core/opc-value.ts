@@ -6,9 +6,11 @@ import { TimestampSchema } from "./time.ts";
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const MAX_ARRAY = 10_000;
 
+const DECIMAL = /^(0|-?[1-9][0-9]{0,19})$/;
 function decimalIn(min: bigint, max: bigint) {
-  return z.string().regex(/^(0|-?[1-9][0-9]{0,19})$/, "expected a canonical decimal integer string")
-    .refine((s) => { const n = BigInt(s); return n >= min && n <= max; }, "integer out of range");
+  // zod runs refinements even after a failed regex: BigInt() must only see well-formed input.
+  return z.string().regex(DECIMAL, "expected a canonical decimal integer string")
+    .refine((s) => { if (!DECIMAL.test(s)) return true; const n = BigInt(s); return n >= min && n <= max; }, "integer out of range");
 }
 const notNegativeZero = (v: number) => !Object.is(v, -0);
 const SPECIAL_FLOATS = ["NaN", "Infinity", "-Infinity", "-0"] as const;

@@ -56,6 +56,7 @@ export const MUTATIONS: Mutation[] = [
   { target: "bundle", path: ["envelope", "header", "count"], value: 3, code: "envelope_proof_malformed" },
   { target: "bundle", path: ["envelope", "header", "recordsRoot"], value: H("x"), code: "envelope_root_mismatch" },
   { target: "bundle", path: ["envelope", "header", "lastHash"], value: H("x"), code: "signature_signer_mismatch" },
+  { target: "bundle", path: ["envelope", "signature"], value: "SIG_V_29", code: "signature_invalid" },
   { target: "bundle", path: ["envelope", "index"], value: 3, code: "envelope_seq_mismatch" },
   { target: "bundle", path: ["envelope", "index"], value: 7, code: "envelope_proof_malformed" },
   { target: "bundle", path: ["envelope", "proof", 0], value: H("x"), code: "envelope_root_mismatch" },
@@ -89,6 +90,8 @@ export const PASSING_FACTS: { path: (string | number)[]; value: unknown; why: st
 
 export function bundleVectors() {
   const { bundle, chainFacts } = bundleFixture();
+  // A v of 29 passes the schema (130 hex digits) but is no valid recovery id.
+  for (const m of MUTATIONS) if (m.value === "SIG_V_29") m.value = bundle.envelope.signature.slice(0, 130) + "1d";
   const check = (b: unknown, f: ChainFacts, want: string | null) => {
     const res = verifyBundle(b, f);
     const codes = res.checks.filter((c) => !c.ok).map((c) => c.code);

@@ -19,6 +19,7 @@ const INVALID: [unknown, string][] = [
   [{ t: "Float", v: 0.1 }, "0.1 is not a single-precision value; Math.fround(0.1) is"],
   [{ t: "Int64", v: 5 }, "64-bit integers are decimal strings"],
   [{ t: "Int64", v: "007" }, "leading zeros: not the canonical decimal spelling"],
+  [{ t: "UInt64", v: "18446744073709551615a" }, "not a decimal string at all"],
   [{ t: "Int64", v: "-0" }, "negative zero is not a canonical integer"],
   [{ t: "Int64", v: "9223372036854775808" }, "out of Int64 range"],
   [{ t: "UInt64", v: "-1" }, "out of UInt64 range"],
