@@ -48,7 +48,7 @@ function numericReading(record: Record<string, unknown>): { tag: string; value: 
 export async function collect(
   lines: AsyncIterable<RawLine>,
   findings: FindingLog,
-  opts: { keepReadings?: boolean; onRecord?: (count: number) => void } = {},
+  opts: { keepReadings?: boolean; onRecord?: (count: number) => void; onHeader?: (header: HeaderLine) => void } = {},
 ): Promise<Collected> {
   const c: Collected = {
     header: null, devices: new Map(), checkpoints: [], envelopes: new Map(), records: [], leaves: leafBuffer(0), leafCount: 0,
@@ -73,7 +73,10 @@ export async function collect(
     switch (line.type) {
       case "header":
         if (c.header) findings.add({ code: "EXPORT_MALFORMED", message: `${where}: a second header line`, line: raw.line });
-        else c.header = line;
+        else {
+          c.header = line;
+          opts.onHeader?.(line);
+        }
         break;
       case "device": c.devices.set(line.address, line); break;
       case "checkpoint": c.checkpoints.push(line); break;

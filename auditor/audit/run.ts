@@ -38,6 +38,7 @@ export type AuditReport = {
 };
 
 export type AuditProgress = {
+  onHeader?: (header: HeaderLine) => void;
   onRecord?: (count: number) => void;
   onPhase?: (phase: string, done: number, total: number) => void;
 };
@@ -121,7 +122,7 @@ export type AuditOptions = Omit<AnalyzeOptions, "expectEnd"> & {
 export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
   const started = performance.now();
   const findings = new FindingLog();
-  const c = await collect(opts.lines, findings, { keepReadings: opts.keepReadings ?? false, onRecord: opts.progress?.onRecord });
+  const c = await collect(opts.lines, findings, { keepReadings: opts.keepReadings ?? false, onRecord: opts.progress?.onRecord, onHeader: opts.progress?.onHeader });
   if (!c.header) throw new InputError("input_format", "the export has no header line: not an otledger.export/1 stream");
   const reader = await opts.connect(c.header);
   const chainStarted = performance.now();
