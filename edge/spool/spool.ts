@@ -245,6 +245,10 @@ export class Spool {
     });
   }
 
+  hashOf(seq: number): Hex32 | undefined {
+    return (this.db.prepare("SELECT hash FROM records WHERE seq = ?").get(seq) as { hash: string } | undefined)?.hash;
+  }
+
   lastAnchoredSeq(): number {
     return Number(this.meta("last_anchored_seq") ?? 0);
   }

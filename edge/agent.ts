@@ -1,0 +1,131 @@
+/** The edge agent: capture → spool → delivery → self-audit, plus the loopback control endpoint. */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pino } from "pino";
+import { envelopeDomain, toTimestamp, type Eip712Domain, type EventBody } from "../core/index.ts";
+import { OpcuaCapture, type ConnectionState, type Logger } from "./capture/capture.ts";
+import { readSecret, type AgentConfig } from "./config.ts";
+import { startControlServer } from "./control-server.ts";
+import { Backoff } from "./delivery/backoff.ts";
+import { ChainFactsReader } from "./delivery/chain-facts.ts";
+import { LedgerClient } from "./delivery/ledger-client.ts";
+import { SelfAudit } from "./delivery/self-audit.ts";
+import { EnvelopeSender } from "./delivery/sender.ts";
+import { loadDeviceWallet } from "./keys.ts";
+import { createAgentMetrics } from "./metrics.ts";
+import { Spool, type RecordDraft } from "./spool/spool.ts";
+
+export interface AgentOptions {
+  now?: () => Date;
+  log?: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+export interface AgentStatus {
+  device: string;
+  opcua: { endpoint: string; state: ConnectionState };
+  ledger: { url: string; lastSentSeq: number; domain: { chainId: string; contract: string } | null };
+  spool: ReturnType<Spool["stats"]>;
+  selfAudit: { enabled: boolean; verified: number };
+  alarms: { code: string; message: string; at: string }[];
+}
+export type AgentHandle = Awaited<ReturnType<typeof startAgent>>;
+
+export async function startAgent(config: AgentConfig, options: AgentOptions = {}) {
+  const now = options.now ?? (() => new Date());
+  const log: Logger = options.log ?? pino({ name: "otledger-edge", level: process.env.OTLEDGER_LOG_LEVEL ?? "info" }, pino.destination(2));
+  const env = options.env ?? process.env;
+  const wallet = await loadDeviceWallet(config.device.keystore, readSecret(config.device, "device", env));
+  const device = wallet.address.toLowerCase();
+  const userPassword = config.opcua.credentials ? readSecret(config.opcua.credentials, "opcua.credentials", env) : undefined;
+
+  const alarms: AgentStatus["alarms"] = [];
+  let metrics: ReturnType<typeof createAgentMetrics> | null = null;
+  const raise = (a: { code: string; message: string }) => {
+    alarms.push({ ...a, at: toTimestamp(now()) });
+    if (alarms.length > 100) alarms.shift();
+    metrics?.alarms.inc({ code: a.code });
+  };
+  const spool = new Spool(config.spool.dir, { device, maxBytes: config.spool.maxBytes, whenFull: config.spool.whenFull, now: () => now().getTime(), onAlarm: (a) => { log.error({ code: a.code }, a.message); raise(a); } });
+  const client = new LedgerClient(config.ledger.url, config.delivery.requestTimeoutMs);
+
+  let domain: Eip712Domain | null = null;
+  let audit: SelfAudit | null = null;
+  let chain: ChainFactsReader | null = null;
+  const resolveDomain = async (): Promise<Eip712Domain> => {
+    if (domain) return domain;
+    const info = await client.info().catch((err: Error) => {
+      if (config.ledger.chainId && config.ledger.contract) return null;
+      throw err;
+    });
+    const chainId = info?.chainId ?? config.ledger.chainId;
+    const contract = info?.contract ?? config.ledger.contract;
+    if (!chainId || !contract) throw new Error("the ledger has no GET /v1/info and ledger.chainId/ledger.contract are not configured");
+    domain = envelopeDomain(chainId, contract);
+    if (config.selfAudit.enabled && config.ledger.rpcUrl && !audit) {
+      chain = new ChainFactsReader(config.ledger.rpcUrl, contract);
+      audit = new SelfAudit({
+        spool, client, chain, device, intervalMs: config.selfAudit.intervalMs, slaMs: config.selfAudit.slaMs, batch: config.selfAudit.batch, log,
+        now: () => now().getTime(), onAlarm: raise, onVerified: (_seq, n) => metrics?.verified.inc(n),
+      });
+      audit.start();
+    }
+    return domain;
+  };
+  if (config.selfAudit.enabled && !config.ledger.rpcUrl) log.warn({}, "ledger.rpcUrl not set: self-audit is off and delivered records stay in the spool");
+
+  const sender = new EnvelopeSender({
+    spool, client, signer: wallet, device, domain: resolveDomain, maxRecords: config.envelope.maxRecords, lingerMs: config.envelope.lingerMs,
+    backoff: new Backoff(config.delivery.initialBackoffMs, config.delivery.maxBackoffMs), log, now: () => now().getTime(), onAlarm: raise,
+    onDelivered: (d) => metrics?.envelopes.inc({ outcome: d.replay ? "replay" : "accepted" }),
+    onFailure: (kind) => metrics?.deliveryFailures.inc({ kind }),
+  });
+
+  const sink = (drafts: RecordDraft[]) => {
+    const { records, refused } = spool.append(drafts);
+    let readings = 0;
+    for (const r of records) {
+      if (r.kind === "reading") readings++;
+      else metrics?.events.inc({ type: r.body.type });
+    }
+    metrics?.readings.inc(readings);
+    if (refused) metrics?.refused.inc(refused);
+    sender.kick();
+    return records;
+  };
+  const capture = new OpcuaCapture({ config, userPassword, now, sink, log });
+  metrics = createAgentMetrics(spool, () => capture.state, () => now().getTime());
+
+  const status = (): AgentStatus => ({
+    device,
+    opcua: { endpoint: config.opcua.endpoint, state: capture.state },
+    ledger: { url: config.ledger.url, lastSentSeq: sender.lastSentSeq, domain: domain ? { chainId: String(domain.chainId), contract: domain.verifyingContract } : null },
+    spool: spool.stats(),
+    selfAudit: { enabled: audit !== null, verified: (audit as SelfAudit | null)?.verifiedTotal ?? 0 },
+    alarms: [...alarms],
+  });
+  const addEvents = (events: { body: EventBody; at: Date }[]) =>
+    sink(events.map((e) => ({ kind: "event" as const, ts: toTimestamp(e.at), body: e.body }))).map((r) => ({ seq: r.seq, hash: spool.hashOf(r.seq) ?? "" }));
+  const control = await startControlServer(config.control.host, config.control.port, {
+    addEvents, status, metrics: async () => ({ contentType: metrics!.registry.contentType, body: await metrics!.registry.metrics() }),
+  });
+  // where `otledger edge status` / `edge event` find this agent
+  writeFileSync(join(config.spool.dir, "control.json"), JSON.stringify({ url: control.url, pid: process.pid }));
+
+  resolveDomain().catch((err: Error) => log.warn({ err: err.message }, "ledger not reachable yet; delivery will retry"));
+  sender.start();
+  capture.start();
+  log.info({ device, endpoint: config.opcua.endpoint, ledger: config.ledger.url, control: control.url }, "edge agent started");
+
+  return {
+    device, config, spool, capture, sender, control, status, addEvents, metrics,
+    get audit() { return audit as SelfAudit | null; },
+    async stop() {
+      await capture.stop();
+      await sender.stop();
+      await (audit as SelfAudit | null)?.stop();
+      (chain as ChainFactsReader | null)?.close();
+      await control.close();
+      spool.close();
+    },
+  };
+}

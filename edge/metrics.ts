@@ -1,0 +1,35 @@
+/** Prometheus metrics of one agent (prom-client, own registry), served on the loopback control port. */
+import { Counter, Gauge, Registry } from "prom-client";
+import type { ConnectionState } from "./capture/capture.ts";
+import type { Spool } from "./spool/spool.ts";
+
+export const CONNECTION_STATES: ConnectionState[] = ["connecting", "connected", "reconnecting", "stopped"];
+
+export function createAgentMetrics(spool: Spool, connectionState: () => ConnectionState, now: () => number = Date.now) {
+  const registry = new Registry();
+  const stat = () => spool.stats();
+  new Gauge({ name: "otledger_edge_spool_pending_records", help: "Records produced but not yet acknowledged by the ledger", registers: [registry], collect() { this.set(stat().pending); } });
+  new Gauge({ name: "otledger_edge_spool_unaudited_records", help: "Records acknowledged but not yet verified as anchored", registers: [registry], collect() { this.set(stat().sent); } });
+  new Gauge({ name: "otledger_edge_spool_bytes", help: "Bytes of records held in the spool", registers: [registry], collect() { this.set(stat().bytes); } });
+  new Gauge({ name: "otledger_edge_last_seq", help: "Seq of the last record produced", registers: [registry], collect() { this.set(stat().lastSeq); } });
+  new Gauge({ name: "otledger_edge_last_anchored_seq", help: "Highest seq verified as anchored by the self-audit", registers: [registry], collect() { this.set(stat().lastAnchoredSeq); } });
+  new Gauge({
+    name: "otledger_edge_delivery_lag_seconds", help: "Age of the oldest record not yet acknowledged (0 when none)", registers: [registry],
+    collect() { const oldest = stat().oldestPendingMs; this.set(oldest === null ? 0 : Math.max(0, (now() - oldest) / 1000)); },
+  });
+  new Gauge({
+    name: "otledger_edge_opcua_connection_state", help: "1 for the current OPC UA connection state", labelNames: ["state"], registers: [registry],
+    collect() { const s = connectionState(); for (const state of CONNECTION_STATES) this.set({ state }, state === s ? 1 : 0); },
+  });
+  return {
+    registry,
+    readings: new Counter({ name: "otledger_edge_readings_total", help: "Readings recorded", registers: [registry] }),
+    events: new Counter({ name: "otledger_edge_events_total", help: "Events recorded", labelNames: ["type"], registers: [registry] }),
+    refused: new Counter({ name: "otledger_edge_readings_refused_total", help: "Readings refused by the spool full policy", registers: [registry] }),
+    envelopes: new Counter({ name: "otledger_edge_envelopes_total", help: "Envelopes acknowledged by the ledger", labelNames: ["outcome"], registers: [registry] }),
+    deliveryFailures: new Counter({ name: "otledger_edge_delivery_failures_total", help: "Failed envelope submissions", labelNames: ["kind"], registers: [registry] }),
+    alarms: new Counter({ name: "otledger_edge_alarms_total", help: "Alarms raised by the agent", labelNames: ["code"], registers: [registry] }),
+    verified: new Counter({ name: "otledger_edge_records_verified_total", help: "Records verified as anchored and purged", registers: [registry] }),
+  };
+}
+export type AgentMetrics = ReturnType<typeof createAgentMetrics>;
