@@ -11,7 +11,9 @@ import {RFC9162} from "./RFC9162.sol";
  * the previous one, keeps all of them, and holds the registry of device signing keys.
  */
 contract LedgerAnchor is ILedgerAnchor, AccessControl {
+    /// @dev May call {anchor}: the server's anchoring key.
     bytes32 public constant ANCHORER_ROLE = keccak256("ANCHORER_ROLE");
+    /// @dev May call {registerDevice} and {revokeDevice}.
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
 
     /// @dev One slot read and written per anchor, so the previous size needs no extra read.
