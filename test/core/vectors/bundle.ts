@@ -1,6 +1,6 @@
 // Bundle vector: one record of the vector envelope inside a 12-leaf global log anchored by checkpoint 2,
 // plus single-field mutations with the failure code each must produce.
-import { assembleBundle, envelopeInclusionProof, leafHash, MerkleTree, toHex32, verifyBundle, type Bundle, type ChainFacts } from "../../core/index.ts";
+import { assembleBundle, envelopeInclusionProof, leafHash, MerkleTree, toHex32, verifyBundle, type Bundle, type ChainFacts } from "../../../core/index.ts";
 import { envelopeVectors, TEST_CHAIN_ID, TEST_CONTRACT } from "./envelope.ts";
 
 const filler = (i: number) => leafHash(Buffer.from(`other device record ${i}`, "utf8"));

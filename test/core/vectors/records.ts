@@ -1,7 +1,7 @@
 // Vector records: one device's chain covering every value encoding rule of docs/PROTOCOL.md.
 import { computeAddress } from "ethers/transaction";
 import { SigningKey } from "ethers/crypto";
-import { canonicalString, encodeOpcValue, recordHash, RecordSchema, type OpcValue, type Record } from "../../core/index.ts";
+import { canonicalString, encodeOpcValue, recordHash, RecordSchema, type OpcValue, type Record } from "../../../core/index.ts";
 
 /** Hardhat/anvil dev account #0: a public, well-known key. Never use it for anything real. */
 export const TEST_PRIVATE_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";

@@ -1,5 +1,5 @@
 // OpcValue validity vectors: what the schema accepts and what it rejects (and why).
-import { canonicalString, OpcValueSchema } from "../../core/index.ts";
+import { canonicalString, OpcValueSchema } from "../../../core/index.ts";
 
 const VALID: unknown[] = [
   { t: "Null", v: null },

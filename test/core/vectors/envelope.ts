@@ -1,5 +1,5 @@
 // Envelope vector: the first records of the vector chain signed by the well-known test key.
-import { buildEnvelope, envelopeDigest, envelopeDomain, recordHash, type Record } from "../../core/index.ts";
+import { buildEnvelope, envelopeDigest, envelopeDomain, recordHash, type Record } from "../../../core/index.ts";
 import { TEST_DEVICE, TEST_KEY, TEST_PRIVATE_KEY, vectorRecords } from "./records.ts";
 
 /** Hardhat's first deployment address from account #0; any address works, this one is recognisable. */

@@ -1,6 +1,6 @@
 // Merkle vectors: leaves 0..7 are the RFC 6962 test leaves used by certificate-transparency and
 // transparency-dev/merkle (so their roots are published); further leaves extend the tree.
-import { leafHash, MerkleTree, toHex, toHex32 } from "../../core/index.ts";
+import { leafHash, MerkleTree, toHex, toHex32 } from "../../../core/index.ts";
 
 export const MAX_VECTOR_SIZE = 17;
 const CT_LEAVES = ["", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"];
