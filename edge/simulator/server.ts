@@ -27,6 +27,8 @@ export interface SimulatorOptions {
   allowAnonymous?: boolean;
   /** where the server keeps its self-signed certificate and trust lists */
   pkiDir?: string;
+  /** model seconds per wall-clock second (>1 runs the plant faster, e.g. for tests) */
+  timeScale?: number;
   /** inject a steam-demand loss (high-pressure alarm) every N seconds; 0 = never */
   alarmEverySeconds?: number;
 }
@@ -104,7 +106,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let sinceAlarm = 0;
   const timer = setInterval(() => {
     const t = now().getTime();
-    const dt = Math.max(0, (t - lastTick) / 1000);
+    const dt = (Math.max(0, (t - lastTick) / 1000)) * (options.timeScale ?? 1);
     lastTick = t;
     model.step(dt);
     if (options.alarmEverySeconds) {

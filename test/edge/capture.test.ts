@@ -1,0 +1,84 @@
+// Simulator → agent → spool: values keep unit and StatusCode; simulator events, alarms, manual and CSV events arrive.
+import t from "tap";
+import { StatusCodes } from "node-opcua";
+import { startAgent } from "../../edge/agent.ts";
+import { parseCmmsCsv } from "../../edge/capture/cmms-csv.ts";
+import { startSimulator } from "../../edge/simulator/server.ts";
+import { waitFor } from "../helpers/wait.ts";
+import { edgeConfig, makeKeystore, spoolRecords, tempDir, testLog } from "./helpers.ts";
+
+const dir = tempDir("capture");
+const sim = await startSimulator({ tickMs: 50, timeScale: 5 });
+t.teardown(() => sim.stop());
+const key = await makeKeystore(dir);
+const config = edgeConfig({ endpoint: sim.endpointUrl, dir, keystore: key.file });
+const agent = await startAgent(config, { log: testLog });
+t.teardown(() => agent.stop());
+await agent.capture.ready;
+
+const readings = () => spoolRecords(config.spool.dir).map((r) => r.record).filter((r) => r.kind === "reading");
+const events = () => spoolRecords(config.spool.dir).map((r) => r.record).filter((r) => r.kind === "event");
+
+t.test("simulator values arrive with their engineering unit and StatusCode", async (t) => {
+  sim.setTagStatus("C-301.Vibration", StatusCodes.UncertainLastUsableValue);
+  const byTag = await waitFor(() => {
+    const seen = new Map(readings().map((r) => [r.body.tag, r]));
+    const vib = readings().find((r) => r.body.tag === "C-301.Vibration" && r.body.status !== 0);
+    return seen.size === 5 && vib ? { seen, vib } : undefined;
+  }, { what: "a reading of every tag" });
+  const flow = byTag.seen.get("P-101.Flow")!;
+  t.equal(flow.device, agent.device);
+  t.equal(flow.body.unit, "m³/h", "unit read from the node's EngineeringUnits property");
+  t.equal(flow.body.value.t, "Double");
+  t.equal(byTag.seen.get("B-201.DrumPressure")!.body.unit, "bar");
+  t.equal(byTag.seen.get("B-201.SteamTemperature")!.body.unit, "degC", "unit from the config wins");
+  t.same(byTag.seen.get("P-101.RunState")!.body.value, { t: "Boolean", v: true }, "run state is a Boolean");
+  t.equal(byTag.seen.get("P-101.RunState")!.body.unit, null, "a state has no unit");
+  t.equal(byTag.vib.body.status, StatusCodes.UncertainLastUsableValue.value, "a non-Good StatusCode is recorded as is");
+  t.ok(flow.body.sourceTs && flow.body.serverTs, "source and server timestamps kept");
+  sim.setTagStatus("C-301.Vibration", null);
+});
+
+t.test("a maintenance event raised in the simulator arrives", async (t) => {
+  sim.raiseMaintenance({ asset: "P-101", workOrder: "WO-777", technician: "j.doe", text: "replaced mechanical seal" });
+  const ev = await waitFor(() => events().find((r) => r.kind === "event" && r.body.workOrder === "WO-777"), { what: "the maintenance event" });
+  t.match(ev.body, { type: "maintenance", asset: "P-101", workOrder: "WO-777", actor: "j.doe", text: "replaced mechanical seal", source: { system: "opcua" } });
+});
+
+t.test("the boiler high-pressure alarm trips and clears", async (t) => {
+  sim.tripHighPressure(6);
+  const cleared = await waitFor(() => events().find((r) => r.kind === "event" && r.body.type === "alarm_cleared"), { what: "alarm cleared", timeoutMs: 60_000 });
+  const tripped = events().find((r) => r.kind === "event" && r.body.type === "alarm");
+  t.ok(tripped, "alarm recorded");
+  t.ok(tripped!.seq < cleared.seq, "trip before clear");
+  t.equal(tripped!.kind === "event" && tripped!.body.asset, "B-201");
+  t.match(tripped!.kind === "event" && tripped!.body.text, /HighPressure/);
+});
+
+t.test("a manual event and a CMMS CSV import arrive through the control endpoint", async (t) => {
+  const res = await fetch(`${agent.control.url}/v1/events`, {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ type: "calibration", asset: "B-201", workOrder: "WO-900", actor: "metrology", text: "PT-201 calibrated, as-found +0.3%" }),
+  });
+  t.equal(res.status, 201);
+  const { records } = (await res.json()) as { records: { seq: number; hash: string }[] };
+  const manual = events().find((r) => r.seq === records[0]!.seq);
+  t.match(manual?.body, { type: "calibration", asset: "B-201", workOrder: "WO-900", actor: "metrology" });
+
+  const bad = await fetch(`${agent.control.url}/v1/events`, { method: "POST", body: JSON.stringify({ type: "repair", text: "x" }) });
+  t.equal(bad.status, 400, "an unknown event type is refused");
+  t.same(((await bad.json()) as { path: string[] }).path, ["type"], "with the path of the bad field");
+
+  const csv = [
+    "Order,Equipment,Short Text,Performed By,Completed",
+    'WO-1001,P-102,"Coupling aligned, 0.05 mm",k.lee,2026-11-20T08:15:00Z',
+    "WO-1002,C-301,Oil change,k.lee,2026-11-21T09:30:00Z",
+  ].join("\n");
+  const batch = await fetch(`${agent.control.url}/v1/events/batch`, {
+    method: "POST", body: JSON.stringify({ events: parseCmmsCsv(csv).map((e) => ({ ...e.body, at: e.at.toISOString() })) }),
+  });
+  t.equal(batch.status, 201);
+  const imported = events().filter((r) => r.kind === "event" && r.body.source?.system === "cmms-csv");
+  t.equal(imported.length, 2, "both CSV rows recorded");
+  t.match(imported[0], { ts: "2026-11-20T08:15:00.000Z", body: { type: "maintenance", asset: "P-102", workOrder: "WO-1001", actor: "k.lee", text: "Coupling aligned, 0.05 mm", source: { ref: "WO-1001" } } });
+});
