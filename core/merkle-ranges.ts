@@ -93,7 +93,7 @@ export function subtreesForRoot(size: number): SubtreeId[] {
 
 /** MTH of [start, end) folded from stored perfect subtrees. */
 export function rangeHash(start: number, end: number, lookup: SubtreeLookup): Buffer {
-  if (start === end) return EMPTY_ROOT;
+  if (start === end) return Buffer.from(EMPTY_ROOT);
   const ids = rangeSubtrees(start, end);
   let acc: Buffer | undefined;
   for (let i = ids.length - 1; i >= 0; i--) {

@@ -174,3 +174,19 @@ t.test("property: proof shapes for huge trees (beyond 2^32 leaves) agree between
     return subtreesForConsistency(m, n).length >= consistencyProofFromSubtrees(m, n, () => seed).length;
   }), { numRuns: 300 }));
 });
+
+t.test("property: the subtrees listed for a proof are exactly the ones the builder looks up (what a store must fetch)", async (t) => {
+  const tree = MerkleTree.fromLeafHashes(leavesOf(200, 3));
+  const asked = (build: (lookup: (l: number, i: number) => Buffer | undefined) => unknown) => {
+    const ids: string[] = [];
+    build((l, i) => { ids.push(`${l}/${i}`); return tree.subtree(l, i); });
+    return ids.join(" ");
+  };
+  const listed = (ids: { level: number; index: number }[]) => ids.map((s) => `${s.level}/${s.index}`).join(" ");
+  t.doesNotThrow(() => fc.assert(fc.property(fc.integer({ min: 1, max: 200 }).chain((n) => fc.tuple(fc.nat(n - 1), fc.nat(n), fc.constant(n))), ([i, m, n]) => {
+    const incl = asked((lookup) => inclusionProofFromSubtrees(i, n, lookup)).split(" ").sort().join(" ");
+    const cons = asked((lookup) => consistencyProofFromSubtrees(m, n, lookup)).split(" ").sort().join(" ");
+    return incl === listed(subtreesForInclusion(i, n)).split(" ").sort().join(" ")
+      && cons === listed(subtreesForConsistency(m, n)).split(" ").sort().join(" ");
+  }), { numRuns: 300 }));
+});
