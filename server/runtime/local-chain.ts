@@ -12,7 +12,7 @@ import { freePort } from "./free-port.ts";
 export const DEV_KEYS = {
   admin: "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
   anchorer: "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-  registrar: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3faf6a3e8bf3c14a",
+  registrar: "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
 } as const;
 
 export type Deployment = { chainId: number; contract: string; deployBlock: number };

@@ -35,7 +35,7 @@ CREATE TABLE envelopes (
   UNIQUE (device, first_seq)
 );
 
--- Records: payload as jsonb for queries plus the exact canonical bytes (RFC 8785) that were hashed.
+-- Records: the exact canonical JSON (RFC 8785, UTF-8) that was hashed, and the same as jsonb for queries.
 CREATE TABLE records (
   leaf_index bigint PRIMARY KEY,
   hash bytea NOT NULL UNIQUE CHECK (length(hash) = 32),
@@ -46,7 +46,7 @@ CREATE TABLE records (
   kind text NOT NULL CHECK (kind IN ('reading', 'event')),
   envelope_id bigint NOT NULL REFERENCES envelopes (id),
   payload jsonb NOT NULL,
-  canonical bytea NOT NULL,
+  canonical text NOT NULL,
   UNIQUE (device, seq)
 );
 

@@ -1,0 +1,26 @@
+// What the app's plugins share, decorated on the Fastify instance as `app.ledger` (the API routes use it too).
+import type pg from "pg";
+import type { Eip712Domain } from "../core/index.ts";
+import type { ChainConnection } from "./chain/connection.ts";
+import type { DeviceRegistry } from "./chain/registry.ts";
+import type { Config } from "./config.ts";
+import type { LedgerMetrics } from "./ops/metrics.ts";
+import type { LeaderElection } from "./runtime/leader.ts";
+
+export type LedgerContext = {
+  config: Config;
+  /** Pool acting as the append-only app role. */
+  db: pg.Pool;
+  chain: ChainConnection;
+  registry: DeviceRegistry;
+  domain: Eip712Domain;
+  metrics: LedgerMetrics;
+  /** Set once the workers plugin registered: leader election for the integrator and anchorer. */
+  leader?: LeaderElection;
+};
+
+declare module "fastify" {
+  interface FastifyInstance {
+    ledger: LedgerContext;
+  }
+}

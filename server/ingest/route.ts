@@ -1,0 +1,35 @@
+// POST /v1/envelopes: schema (zod, 400 with path) -> envelope consistency (400) and signature (401) ->
+// on-chain registry (403) -> chain continuity and storage in one transaction (201/200/409). Answers after commit.
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { EnvelopeSchema } from "../../core/index.ts";
+import { RegistryUnavailableError } from "../chain/registry.ts";
+import { IngestError } from "./errors.ts";
+import { storeEnvelope } from "./store.ts";
+import { verifyEnvelope } from "./verify.ts";
+
+export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, registry, domain, metrics, config } = app.ledger;
+
+  app.post("/envelopes", { schema: { body: EnvelopeSchema }, bodyLimit: config.BODY_LIMIT_BYTES }, async (request, reply) => {
+    const envelope = request.body;
+    try {
+      if (envelope.records.length > config.MAX_RECORDS_PER_ENVELOPE) {
+        throw new IngestError(413, "envelope_too_large", `at most ${config.MAX_RECORDS_PER_ENVELOPE} records per envelope`, ["records"], { expected: config.MAX_RECORDS_PER_ENVELOPE, computed: envelope.records.length });
+      }
+      const verified = verifyEnvelope(envelope, domain);
+      const device = await registry.status(envelope.header.device).catch((err: unknown) => {
+        if (err instanceof RegistryUnavailableError) throw new IngestError(503, "registry_unavailable", "the device is not known here and the chain cannot be asked now; retry later", ["header", "device"]);
+        throw err;
+      });
+      if (!device.registered) throw new IngestError(403, "device_unknown", `device ${envelope.header.device} is not registered on LedgerAnchor`, ["header", "device"]);
+      if (device.revoked) throw new IngestError(403, "device_revoked", `device ${envelope.header.device} was revoked at checkpoint ${device.revokedAtCheckpoint}`, ["header", "device"], { revokedAtCheckpoint: device.revokedAtCheckpoint });
+      const outcome = await storeEnvelope(db, verified);
+      metrics.envelopes.inc({ outcome: outcome.status === 201 ? "accepted" : "replay" });
+      if (outcome.status === 201) metrics.records.inc(envelope.records.length);
+      return reply.code(outcome.status).send(outcome.receipt);
+    } catch (err) {
+      if (err instanceof IngestError) metrics.envelopes.inc({ outcome: err.code });
+      throw err;
+    }
+  });
+};

@@ -1,0 +1,48 @@
+// Happy path: a signed envelope gets a receipt, lands in a checkpoint, and LedgerAnchor confirms that
+// checkpoint (same root as the stored tree, and the record's inclusion proof verifies on-chain).
+import t from "tap";
+import { recordHash } from "../../core/index.ts";
+import { storedInclusionProof, storedRoot } from "../../server/log/merkle-store.ts";
+import { startTestLedger } from "../helpers/ledger.ts";
+import { stopTestCluster } from "../helpers/postgres.ts";
+import { waitFor } from "../helpers/wait.ts";
+
+t.teardown(stopTestCluster);
+
+t.test("submit -> receipt -> anchored checkpoint confirmed on-chain", async (t) => {
+  const ledger = await startTestLedger();
+  t.teardown(() => ledger.close());
+  const a = await ledger.newDevice();
+  const b = await ledger.newDevice();
+
+  const envA = a.envelope(ledger.domain, 5);
+  const first = await ledger.submit(envA);
+  t.equal(first.status, 201);
+  t.same(first.body.records.map((r) => r.hash), envA.records.map(recordHash), "receipt lists each record's hash");
+  t.same(first.body.records.map((r) => r.index), [0, 1, 2, 3, 4], "first records get the first leaf indexes");
+  t.same(first.body.records.map((r) => r.seq), [1, 2, 3, 4, 5]);
+  t.equal(first.body.checkpoint.minTreeSize, 5);
+
+  const second = await ledger.submit(b.envelope(ledger.domain, 3));
+  t.equal(second.status, 201);
+  t.same(second.body.records.map((r) => r.index), [5, 6, 7], "the next envelope continues the global log");
+  const third = await ledger.submit(a.envelope(ledger.domain, 2));
+  t.equal(third.status, 201, "a device's next envelope chains onto its stored head");
+
+  const anchored = await ledger.waitAnchored(10);
+  const onChain = await ledger.chain.ledger.getFunction("checkpointAt")(anchored.index);
+  const root = await storedRoot(ledger.ownerDb, anchored.treeSize);
+  t.equal(String(onChain.root), "0x" + root.toString("hex"), "the on-chain root is the stored tree's root");
+
+  const covering = await ledger.chain.ledger.getFunction("firstCheckpointCovering")(6);
+  const proof = await storedInclusionProof(ledger.ownerDb, 6, Number(covering[1].treeSize));
+  const ok = await ledger.chain.ledger.getFunction("verifyInclusion")(covering[0], 6, second.body.records[1]!.hash, proof);
+  t.equal(ok, true, "LedgerAnchor verifies the record's inclusion in the checkpoint that first covers it");
+
+  const rows = await ledger.ownerDb.query("SELECT canonical, payload FROM records WHERE leaf_index = 0");
+  t.same(JSON.parse(rows.rows[0].canonical), envA.records[0], "canonical text is stored and parses back to the record");
+  t.same(rows.rows[0].payload, envA.records[0], "payload jsonb holds the record");
+  const row = await waitFor(async () => (await ledger.ownerDb.query("SELECT tx_hash, block_number FROM anchors WHERE checkpoint_idx = $1", [anchored.index])).rows[0]);
+  const receipt = await ledger.chain.provider.getTransactionReceipt("0x" + row.tx_hash.toString("hex"));
+  t.equal(receipt?.blockNumber, Number(row.block_number), "the anchor row names the mined transaction and its block");
+});
