@@ -6,7 +6,7 @@
  * be opened, the attempt is reported and retried with exponential backoff.
  */
 import {
-  AttributeIds, ClientMonitoredItem, DataChangeFilter, DataChangeTrigger, DeadbandType, TimestampsToReturn, makeBrowsePath,
+  AttributeIds, ClientMonitoredItem, MessageSecurityMode, DataChangeFilter, DataChangeTrigger, DeadbandType, TimestampsToReturn, makeBrowsePath,
   type ClientSession, type ClientSubscription, type DataValue, type OPCUAClient, type Variant,
 } from "node-opcua";
 import { toTimestamp, type EventBody } from "../../core/index.ts";
@@ -219,6 +219,12 @@ export class OpcuaCapture {
     } catch (err) {
       this.opts.log.error({ err: (err as Error).message, lost: batch.length }, "spool write failed: readings not recorded");
     }
+  }
+
+  /** Security of the current secure channel as negotiated by node-opcua (for status and tests). */
+  channelSecurity(): { securityMode: string; securityPolicy: string } | null {
+    if (!this.client) return null;
+    return { securityMode: MessageSecurityMode[this.client.securityMode], securityPolicy: String(this.client.securityPolicy).replace(/^.*#/, "") };
   }
 
   private async teardown(): Promise<void> {
