@@ -57,10 +57,14 @@ function encodeScalar(t: OpcDataType, x: unknown): unknown {
   }
 }
 
-/** Encodes a native value (or array / typed array of them) of OPC UA DataType `t`; throws EncodingError if it does not fit. */
+/**
+ * Encodes a native value (or an array / typed array of them) of OPC UA DataType `t`; throws EncodingError if it
+ * does not fit. For Int64/UInt64 a two-number array is one value in node-opcua's [high, low] form; pass bigint[]
+ * or an array of [high, low] pairs for arrays.
+ */
 export function encodeOpcValue(t: OpcDataType | "Null", raw: unknown): OpcValue {
   if (t === "Null") return { t: "Null", v: null };
-  if (!(t in OPC_SCALARS)) fail(t, raw, "unsupported DataType");
+  if (!Object.hasOwn(OPC_SCALARS, t)) fail(t, raw, "unsupported DataType");
   const isList = Array.isArray(raw) && !((t === "Int64" || t === "UInt64") && raw.length === 2 && typeof raw[0] === "number")
     || (ArrayBuffer.isView(raw) && !(t === "ByteString" && raw instanceof Uint8Array));
   const v = isList ? Array.from(raw as ArrayLike<unknown>, (x) => encodeScalar(t, x)) : encodeScalar(t, raw);

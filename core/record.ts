@@ -55,5 +55,7 @@ export const RecordSchema = z.discriminatedUnion("kind", [
   }
 });
 export type Record = z.infer<typeof RecordSchema>;
+/** Alias of Record for modules that also use the built-in Record<K, V> utility type. */
+export type LedgerRecord = Record;
 export type ReadingRecord = Extract<Record, { kind: "reading" }>;
 export type EventRecord = Extract<Record, { kind: "event" }>;

@@ -14,8 +14,9 @@ const VALID: unknown[] = [
   { t: "LocalizedText", v: { locale: null, text: "x" } }, { t: "QualifiedName", v: { ns: 2, name: "Temperature" } },
   { t: "Boolean", v: [true, false] }, { t: "UInt64", v: ["1", "2"] },
 ];
+// The number -0 is invalid too (it must be the string "-0"), but JSON files cannot hold it: JSON.stringify(-0) is "0".
+// test/core/records.test.ts checks it directly.
 const INVALID: [unknown, string][] = [
-  [{ t: "Double", v: -0 }, "negative zero must be the string \"-0\" (JCS would print 0)"],
   [{ t: "Float", v: 0.1 }, "0.1 is not a single-precision value; Math.fround(0.1) is"],
   [{ t: "Int64", v: 5 }, "64-bit integers are decimal strings"],
   [{ t: "Int64", v: "007" }, "leading zeros: not the canonical decimal spelling"],
