@@ -70,9 +70,11 @@ export function registerEdgeCommands(program: Command): Command {
     .option("--password-env <var>", "environment variable holding the password", "OTLEDGER_DEVICE_PASSWORD")
     .option("--password-file <file>", "file holding the password")
     .option("--force", "overwrite an existing keystore")
-    .action(cliAction(async (opts: { keystore: string; passwordEnv: string; passwordFile?: string; force?: boolean }) => {
+    .option("--scrypt-log-n <n>", "scrypt cost exponent (N = 2^n)", (v: string) => Number(v), 17)
+    .action(cliAction(async (opts: { keystore: string; passwordEnv: string; passwordFile?: string; force?: boolean; scryptLogN: number }) => {
+      if (!Number.isInteger(opts.scryptLogN) || opts.scryptLogN < 10 || opts.scryptLogN > 20) throw Object.assign(new Error("--scrypt-log-n must be an integer from 10 to 20"), { code: "usage" });
       const password = readSecret({ passwordEnv: opts.passwordFile ? undefined : opts.passwordEnv, passwordFile: opts.passwordFile }, "keygen");
-      const address = await createKeystore(opts.keystore, password, { overwrite: Boolean(opts.force) });
+      const address = await createKeystore(opts.keystore, password, { overwrite: Boolean(opts.force), scryptN: 2 ** opts.scryptLogN });
       process.stdout.write(`${address}\n`);
       process.stderr.write(`device key written to ${opts.keystore}; enroll ${address} with LedgerAnchor.registerDevice\n`);
     }));

@@ -108,7 +108,10 @@ export function parseConfig(raw: unknown, baseDir = "."): AgentConfig {
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError("config_invalid", (issue?.path ?? []).join("."), issue?.message ?? "invalid");
+    const path = [...(issue?.path ?? [])];
+    // name the unknown key itself, not just its parent object
+    if (issue?.code === "unrecognized_keys" && issue.keys[0]) path.push(issue.keys[0]);
+    throw new ConfigError("config_invalid", path.join("."), issue?.message ?? "invalid");
   }
   const c = parsed.data;
   // relative paths in the file are relative to the file
