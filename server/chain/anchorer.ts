@@ -11,7 +11,7 @@ import type { ChainConnection } from "./connection.ts";
 import { checkpointAt, checkpointCount, recordAnchor, recordSentTx, sentTxs, type LocalCheckpoint, type Scope } from "./anchor-db.ts";
 import { storedConsistencyProof } from "../log/merkle-store.ts";
 
-export type AnchorerOptions = { confirmations: number; txTimeoutMs: number };
+export type AnchorerOptions = { confirmations: number; txTimeoutMs: number; pollMs: number };
 export type AnchorerEvents = { onAnchored?: (cp: LocalCheckpoint, txHash: string, block: number) => void; log?: (msg: string, data?: object) => void };
 
 export class AnchorMismatchError extends Error {
@@ -103,23 +103,18 @@ export class Anchorer {
     this.#events.onAnchored?.(cp, receipt.hash.toLowerCase(), receipt.blockNumber);
   }
 
-  /** The receipt once the tx has CONFIRMATIONS blocks (still in the chain), or null on timeout. */
+  /**
+   * The receipt once the tx has CONFIRMATIONS blocks (re-read each poll, so a reorged-out tx is not taken),
+   * or null on timeout. RPC failures propagate: the step fails, is counted, and the next one reconciles.
+   */
   async #confirmed(txHash: string): Promise<TransactionReceipt | null> {
     const { provider } = this.#chain;
     const deadline = Date.now() + this.#opts.txTimeoutMs;
-    const first = await provider.waitForTransaction(txHash, 1, this.#opts.txTimeoutMs).catch((err: { code?: string }) => {
-      if (err.code === "TIMEOUT") return null;
-      throw err;
-    });
-    if (first === null || this.#opts.confirmations <= 1) return first;
-    while (Date.now() < deadline) {
-      const head = await provider.getBlockNumber();
-      if (head >= first.blockNumber + this.#opts.confirmations - 1) {
-        const again = await provider.getTransactionReceipt(txHash);
-        return again !== null && again.blockHash === first.blockHash ? again : null;
-      }
-      await new Promise((r) => setTimeout(r, 250));
+    for (;;) {
+      const receipt = await provider.getTransactionReceipt(txHash);
+      if (receipt !== null && (this.#opts.confirmations <= 1 || (await provider.getBlockNumber()) >= receipt.blockNumber + this.#opts.confirmations - 1)) return receipt;
+      if (Date.now() > deadline) return null;
+      await new Promise((r) => setTimeout(r, this.#opts.pollMs));
     }
-    return null;
   }
 }

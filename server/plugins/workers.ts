@@ -23,7 +23,7 @@ export const workersPlugin = fp<WorkersPluginOptions>(async (app, opts) => {
         if (checkpoint !== undefined) { metrics.checkpoints.inc(); anchor.poke(); }
         return integrated > 0;
       }, { idleMs: Math.min(200, config.CHECKPOINT_INTERVAL_MS), onError: (err) => log.error({ err }, "integrator step failed") });
-      const anchorer = new Anchorer(db, chain, { confirmations: config.CONFIRMATIONS, txTimeoutMs: config.ANCHOR_TX_TIMEOUT_MS }, {
+      const anchorer = new Anchorer(db, chain, { confirmations: config.CONFIRMATIONS, txTimeoutMs: config.ANCHOR_TX_TIMEOUT_MS, pollMs: config.CHAIN_POLL_INTERVAL_MS }, {
         log: (msg, data) => log.info(data ?? {}, msg),
         onAnchored: () => metrics.anchors.inc(),
       });

@@ -1,0 +1,90 @@
+// GET /v1/export body: the otledger.export/1 NDJSON stream (docs/AUDIT-FORMAT.md) of the caller's scope.
+// One REPEATABLE READ snapshot on one connection; records and leaves come through server-side cursors
+// (pg-query-stream) pulled by the HTTP stream, so memory stays constant at any size.
+import type pg from "pg";
+import QueryStream from "pg-query-stream";
+import { bytesToHex } from "../db/bytes.ts";
+import type { LedgerContext } from "../context.ts";
+import { exportDevices, exportCheckpoints } from "./export-meta.ts";
+import { recordFilter } from "./records-query.ts";
+import type { ExportQuery } from "./schemas-export.ts";
+import { Params, type Scope } from "./scope.ts";
+
+export const EXPORT_FORMAT = "otledger.export/1";
+export const PROTOCOL_VERSION = "1";
+const LEAVES_CHUNK = 4096;
+
+export type ExportCounts = { device: number; checkpoint: number; envelope: number; record: number; leaves: number };
+type Row = { leaf_index: number; hash: Buffer; canonical: string; envelope_id: number; received_at: Date; env_device: Buffer; first_seq: number; count: number; records_root: Buffer; last_hash: Buffer; signature: Buffer };
+
+const line = (o: object) => JSON.stringify(o) + "\n";
+
+async function* streamRows<T>(client: pg.PoolClient, sql: string, values: unknown[]): AsyncGenerator<T> {
+  const stream = client.query(new QueryStream(sql, values, { batchSize: 2000 }));
+  try {
+    for await (const row of stream) yield row as T;
+  } finally {
+    stream.destroy();
+  }
+}
+
+/** The export lines; `counts` is filled as they are produced (read it after the stream ends or is aborted). */
+export async function* exportLines(ctx: LedgerContext, scope: Scope, q: ExportQuery, counts: ExportCounts): AsyncGenerator<string> {
+  const client = await ctx.db.connect();
+  let failed = false;
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const size = await client.query<{ n: number }>("SELECT coalesce(max(idx) + 1, 0) AS n FROM leaves");
+    const treeSize = Number(size.rows[0]!.n);
+    const registryBlock = await ctx.chain.provider.getBlockNumber();
+    const devicesAsked = q.device === undefined ? null : Array.isArray(q.device) ? q.device : [q.device];
+    const partial = !scope.full || q.from !== undefined || q.to !== undefined || devicesAsked !== null;
+    yield line({
+      type: "header", format: EXPORT_FORMAT, protocolVersion: PROTOCOL_VERSION, chainId: ctx.chain.chainId, contract: ctx.chain.contractAddress,
+      range: { fromIndex: 0, toIndex: treeSize, from: q.from ?? null, to: q.to ?? null, devices: devicesAsked },
+      scope: partial ? "partial" : "full", treeSize, registryBlock, generatedAt: new Date().toISOString(),
+    });
+    for (const d of await exportDevices(client, ctx.chain, scope, devicesAsked, registryBlock)) { counts.device++; yield line(d); }
+    for await (const c of exportCheckpoints(client, ctx.chain, q.receipts === true)) { counts.checkpoint++; yield line(c); }
+    const p = new Params();
+    const where = await recordFilter(client, { device: q.device, from: q.from, to: q.to }, scope, p);
+    let lastEnvelope = -1;
+    for await (const r of streamRows<Row>(client,
+      `SELECT r.leaf_index, r.hash, r.canonical, r.envelope_id, e.received_at, e.device AS env_device, e.first_seq, e.count, e.records_root, e.last_hash, e.signature
+       FROM records r JOIN envelopes e ON e.id = r.envelope_id WHERE ${where} AND r.leaf_index < ${p.add(treeSize)}::bigint ORDER BY r.leaf_index`, p.values)) {
+      const envelope = `e-${r.envelope_id}`;
+      const receivedAt = r.received_at.toISOString();
+      if (Number(r.envelope_id) !== lastEnvelope) {
+        lastEnvelope = Number(r.envelope_id);
+        counts.envelope++;
+        yield line({
+          type: "envelope", id: envelope, receivedAt, signature: bytesToHex(r.signature),
+          header: { device: bytesToHex(r.env_device), firstSeq: Number(r.first_seq), count: r.count, recordsRoot: bytesToHex(r.records_root), lastHash: bytesToHex(r.last_hash) },
+        });
+      }
+      counts.record++;
+      // The canonical text is the record exactly as signed: spliced in, not re-serialised.
+      yield `{"type":"record","index":${Number(r.leaf_index)},"hash":"${bytesToHex(r.hash)}","envelope":"${envelope}","receivedAt":"${receivedAt}","record":${r.canonical}}\n`;
+    }
+    let chunk: string[] = [];
+    let start = 0;
+    for await (const l of streamRows<{ hash: Buffer }>(client, "SELECT hash FROM leaves WHERE idx < $1 ORDER BY idx", [treeSize])) {
+      chunk.push(bytesToHex(l.hash));
+      if (chunk.length === LEAVES_CHUNK) {
+        counts.leaves += chunk.length;
+        yield line({ type: "leaves", start, hashes: chunk });
+        start += chunk.length;
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) { counts.leaves += chunk.length; yield line({ type: "leaves", start, hashes: chunk }); }
+    yield line({ type: "end", counts });
+    await client.query("COMMIT");
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    if (!failed) client.release();
+    else { await client.query("ROLLBACK").catch(() => {}); client.release(true); }
+  }
+}

@@ -1,0 +1,59 @@
+// SQL for record listing and lookup within a caller's scope. Pages are keyed on the global leaf index: ingest
+// assigns indexes in commit order under the log lock, so a reader that sees leaf i sees every leaf below it and
+// "leaf_index > cursor" neither skips nor repeats records while new ones arrive.
+import type pg from "pg";
+import { hexToBytes } from "../db/bytes.ts";
+import type { RecordsQuery } from "./schemas-records.ts";
+import { Params, scopeCondition, type Scope } from "./scope.ts";
+
+type Db = Pick<pg.Pool, "query">;
+export type RecordRow = { leaf_index: string; hash: Buffer; canonical: string };
+export type StoredRecord = { index: number; hash: string; record: Record<string, unknown> };
+
+export const toStored = (r: RecordRow): StoredRecord => ({ index: Number(r.leaf_index), hash: "0x" + r.hash.toString("hex"), record: JSON.parse(r.canonical) });
+
+/** The filter part shared by listing and export: query filters AND scope. */
+export async function recordFilter(db: Db, q: Omit<RecordsQuery, "limit" | "cursor">, scope: Scope, p: Params): Promise<string> {
+  const c: string[] = [];
+  const devices = q.device === undefined ? undefined : Array.isArray(q.device) ? q.device : [q.device];
+  if (devices !== undefined) c.push(devices.length === 1 ? `r.device = ${p.add(hexToBytes(devices[0]!))}` : `r.device = ANY(${p.add(devices.map(hexToBytes))}::bytea[])`);
+  if (q.site !== undefined) {
+    const res = await db.query<{ address: Buffer }>("SELECT address FROM api_devices WHERE site = $1", [q.site]);
+    c.push(`r.device = ANY(${p.add(res.rows.map((r) => r.address))}::bytea[])`);
+  }
+  const kind = q.tag !== undefined ? "reading" : q.eventType !== undefined ? "event" : q.kind;
+  if (kind !== undefined) c.push(`r.kind = ${p.add(kind)}`);
+  if (q.tag !== undefined) c.push(`(r.payload->'body'->>'tag') = ${p.add(q.tag)}`);
+  if (q.eventType !== undefined) c.push(`(r.payload->'body'->>'type') = ${p.add(q.eventType)}`);
+  if (q.from !== undefined) c.push(`r.ts >= ${p.add(q.from)}::timestamptz`);
+  if (q.to !== undefined) c.push(`r.ts < ${p.add(q.to)}::timestamptz`);
+  c.push(scopeCondition(scope, p));
+  return c.join(" AND ");
+}
+
+export async function listRecords(db: Db, q: RecordsQuery, scope: Scope): Promise<{ records: StoredRecord[]; nextCursor: string | null; hasMore: boolean }> {
+  const p = new Params();
+  const where = await recordFilter(db, q, scope, p);
+  const after = q.cursor === undefined ? "" : ` AND r.leaf_index > ${p.add(q.cursor)}::bigint`;
+  const res = await db.query<RecordRow>(
+    `SELECT r.leaf_index, r.hash, r.canonical FROM records r WHERE ${where}${after} ORDER BY r.leaf_index LIMIT ${p.add(q.limit + 1)}`, p.values);
+  const rows = res.rows.slice(0, q.limit);
+  const last = rows[rows.length - 1];
+  return { records: rows.map(toStored), nextCursor: last === undefined ? (q.cursor ?? null) : String(last.leaf_index), hasMore: res.rows.length > q.limit };
+}
+
+export type RecordWithEnvelope = RecordRow & {
+  received_at: Date; envelope_id: string; seq: string; first_seq: string; count: number; first_index: string;
+  env_device: Buffer; records_root: Buffer; last_hash: Buffer; signature: Buffer;
+};
+
+/** One record with its envelope, or undefined if absent or out of scope (indistinguishable on purpose). */
+export async function findRecord(db: Db, hash: string, scope: Scope): Promise<RecordWithEnvelope | undefined> {
+  const p = new Params();
+  const h = p.add(hexToBytes(hash));
+  const res = await db.query<RecordWithEnvelope>(
+    `SELECT r.leaf_index, r.hash, r.canonical, r.seq, e.received_at, e.id AS envelope_id, e.first_seq, e.count, e.first_index,
+            e.device AS env_device, e.records_root, e.last_hash, e.signature
+     FROM records r JOIN envelopes e ON e.id = r.envelope_id WHERE r.hash = ${h} AND ${scopeCondition(scope, p)}`, p.values);
+  return res.rows[0];
+}

@@ -1,0 +1,46 @@
+// Device enrollment on LedgerAnchor with the registrar role: registerDevice / revokeDevice, one transaction at a
+// time (no nonce races), each waited for before the next. Without a registrar key enrollment answers 503.
+import { Contract, type Wallet } from "ethers";
+import { ledgerAnchorAbi } from "../../core/ledger-anchor-artifact.ts";
+import type { ChainConnection } from "../chain/connection.ts";
+import { ApiError } from "./errors.ts";
+
+export type TxOutcome = { txHash: string; blockNumber: number };
+
+export class Registrar {
+  readonly #contract: Contract | undefined;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  constructor(chain: ChainConnection, wallet: Wallet | undefined) {
+    this.#contract = wallet === undefined ? undefined : new Contract(chain.contractAddress, ledgerAnchorAbi, wallet.connect(chain.provider));
+  }
+
+  get available(): boolean {
+    return this.#contract !== undefined;
+  }
+
+  register(address: string, metadataHash: string): Promise<TxOutcome> {
+    return this.#send("registerDevice", address, metadataHash);
+  }
+
+  revoke(address: string): Promise<TxOutcome> {
+    return this.#send("revokeDevice", address);
+  }
+
+  #send(method: string, ...args: unknown[]): Promise<TxOutcome> {
+    const contract = this.#contract;
+    if (contract === undefined) return Promise.reject(new ApiError(503, "registrar_unavailable", "no registrar key is configured (OTLEDGER_REGISTRAR_KEY_FILE)"));
+    const run = async (): Promise<TxOutcome> => {
+      try {
+        const tx = await contract.getFunction(method)(...args);
+        const receipt = await tx.wait(1);
+        return { txHash: String(receipt.hash).toLowerCase(), blockNumber: Number(receipt.blockNumber) };
+      } catch (err) {
+        throw new ApiError(503, "chain_unavailable", `${method} failed: ${(err as { shortMessage?: string }).shortMessage ?? (err as Error).message}`);
+      }
+    };
+    const next = this.#tail.then(run, run);
+    this.#tail = next.catch(() => {});
+    return next;
+  }
+}

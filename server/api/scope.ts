@@ -1,0 +1,69 @@
+// What a caller may read, as one SQL condition over `records r`. Auditors read everything; a partner reads a
+// record iff one of its live grants matches it on every dimension the grant sets (site = the device's
+// enrolled site). A partner without live grants reads nothing. Out-of-scope records are answered as absent.
+import type pg from "pg";
+import { hexToBytes } from "../db/bytes.ts";
+import type { Caller } from "./auth.ts";
+import { liveGrants, type Grant } from "./principals-db.ts";
+
+export type Scope = {
+  full: boolean;
+  /** Devices the caller may see at all (null = any). */
+  devices: Set<string> | null;
+  grants: ResolvedGrant[];
+};
+type ResolvedGrant = Grant & { siteDevices: string[] | null };
+
+/** Appends SQL parameters and returns placeholders. */
+export class Params {
+  readonly values: unknown[] = [];
+  add(v: unknown): string {
+    this.values.push(v);
+    return `$${this.values.length}`;
+  }
+}
+
+export async function scopeOf(db: Pick<pg.Pool, "query">, caller: Caller): Promise<Scope> {
+  if (caller.role === "auditor") return { full: true, devices: null, grants: [] };
+  const grants = await liveGrants(db, caller.id);
+  const sites = [...new Set(grants.map((g) => g.site).filter((s): s is string => s !== null))];
+  const bySite = new Map<string, string[]>(sites.map((s) => [s, []]));
+  if (sites.length > 0) {
+    const res = await db.query<{ address: Buffer; site: string }>("SELECT address, site FROM api_devices WHERE site = ANY($1)", [sites]);
+    for (const r of res.rows) bySite.get(r.site)!.push("0x" + r.address.toString("hex"));
+  }
+  const resolved = grants.map((g) => ({ ...g, siteDevices: g.site === null ? null : bySite.get(g.site)! }));
+  let devices: Set<string> | null = new Set();
+  for (const g of resolved) {
+    const own = devicesOf(g);
+    if (own === null) { devices = null; break; }
+    for (const d of own) devices.add(d);
+  }
+  return { full: false, devices, grants: resolved };
+}
+
+/** Devices a grant covers (null = any). */
+function devicesOf(g: ResolvedGrant): string[] | null {
+  if (g.device !== null && g.siteDevices !== null) return g.siteDevices.includes(g.device) ? [g.device] : [];
+  if (g.device !== null) return [g.device];
+  return g.siteDevices;
+}
+
+/** The scope as a condition on `r` (records), or "TRUE". */
+export function scopeCondition(scope: Scope, p: Params): string {
+  if (scope.full) return "TRUE";
+  const parts = scope.grants.map((g) => {
+    const c: string[] = [];
+    const devices = devicesOf(g);
+    if (devices !== null) c.push(devices.length === 1 ? `r.device = ${p.add(hexToBytes(devices[0]!))}` : `r.device = ANY(${p.add(devices.map(hexToBytes))}::bytea[])`);
+    if (g.kind !== null) c.push(`r.kind = ${p.add(g.kind)}`);
+    if (g.from !== null) c.push(`r.ts >= ${p.add(g.from)}::timestamptz`);
+    if (g.to !== null) c.push(`r.ts < ${p.add(g.to)}::timestamptz`);
+    return c.length === 0 ? "TRUE" : `(${c.join(" AND ")})`;
+  });
+  return parts.length === 0 ? "FALSE" : parts.length === 1 ? parts[0]! : `(${parts.join(" OR ")})`;
+}
+
+export function deviceInScope(scope: Scope, device: string): boolean {
+  return scope.devices === null || scope.devices.has(device);
+}
