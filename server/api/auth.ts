@@ -7,7 +7,8 @@ import { parseKey, verifySecret, VerifiedKeyCache } from "./keys.ts";
 import { authRow, type Principal } from "./principals-db.ts";
 import type { Role } from "./schemas-admin.ts";
 
-export type Caller = Principal & { keyId: string };
+/** An authenticated principal; `hidden` are devices partners never see (the access log's own device). */
+export type Caller = Principal & { keyId: string; hidden: readonly string[] };
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -28,12 +29,12 @@ export function bearerKeyId(request: FastifyRequest): string | undefined {
   return parseKey(header.slice(7).trim())?.id;
 }
 
-export function installAuth(app: FastifyInstance, db: pg.Pool, cache: VerifiedKeyCache): void {
+export function installAuth(app: FastifyInstance, db: pg.Pool, cache: VerifiedKeyCache, hidden: readonly string[]): void {
   app.decorateRequest("caller", undefined);
   app.addHook("onRequest", async (request) => {
     const roles = request.routeOptions.config.roles;
     if (roles === undefined) return;
-    const caller = await authenticate(request, db, cache);
+    const caller = { ...(await authenticate(request, db, cache)), hidden };
     if (!roles.includes(caller.role)) {
       throw new ApiError(403, "forbidden", `this route is for ${roles.join(" or ")} principals, not ${caller.role}`, ["authorization"]);
     }
@@ -42,7 +43,7 @@ export function installAuth(app: FastifyInstance, db: pg.Pool, cache: VerifiedKe
   });
 }
 
-async function authenticate(request: FastifyRequest, db: pg.Pool, cache: VerifiedKeyCache): Promise<Caller> {
+async function authenticate(request: FastifyRequest, db: pg.Pool, cache: VerifiedKeyCache): Promise<Principal & { keyId: string }> {
   const header = request.headers.authorization;
   const unauthenticated = (why: string) => new ApiError(401, "unauthenticated", why, ["authorization"]);
   if (typeof header !== "string" || !header.startsWith("Bearer ")) throw unauthenticated("an API key is required: Authorization: Bearer otl_…");

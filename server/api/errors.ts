@@ -1,7 +1,7 @@
 // The API's typed errors: an HTTP status, a literal code and the offending field path (server/http/errors.ts renders them).
 export type ApiErrorCode =
   | "unauthenticated" | "forbidden" | "not_found" | "rate_limited"
-  | "invalid_cursor" | "tree_size_not_anchored" | "record_not_in_tree" | "consistency_range_invalid"
+  | "invalid_cursor" | "tree_size_not_anchored" | "record_not_in_tree"
   | "principal_exists" | "principal_not_found" | "key_not_found" | "grant_not_found" | "grant_invalid"
   | "device_not_enrolled" | "device_revoked" | "registrar_unavailable" | "chain_unavailable";
 

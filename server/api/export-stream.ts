@@ -31,7 +31,7 @@ async function* streamRows<T>(client: pg.PoolClient, sql: string, values: unknow
 /** The export lines; `counts` is filled as they are produced (read it after the stream ends or is aborted). */
 export async function* exportLines(ctx: LedgerContext, scope: Scope, q: ExportQuery, counts: ExportCounts): AsyncGenerator<string> {
   const client = await ctx.db.connect();
-  let failed = false;
+  let committed = false;
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const size = await client.query<{ n: number }>("SELECT coalesce(max(idx) + 1, 0) AS n FROM leaves");
@@ -80,11 +80,10 @@ export async function* exportLines(ctx: LedgerContext, scope: Scope, q: ExportQu
     if (chunk.length > 0) { counts.leaves += chunk.length; yield line({ type: "leaves", start, hashes: chunk }); }
     yield line({ type: "end", counts });
     await client.query("COMMIT");
-  } catch (err) {
-    failed = true;
-    throw err;
+    committed = true;
   } finally {
-    if (!failed) client.release();
+    // Aborted (client gone) or failed: drop the connection rather than return it with a cursor or transaction open.
+    if (committed) client.release();
     else { await client.query("ROLLBACK").catch(() => {}); client.release(true); }
   }
 }

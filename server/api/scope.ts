@@ -11,6 +11,8 @@ export type Scope = {
   /** Devices the caller may see at all (null = any). */
   devices: Set<string> | null;
   grants: ResolvedGrant[];
+  /** Devices excluded whatever the grants say. */
+  hidden: readonly string[];
 };
 type ResolvedGrant = Grant & { siteDevices: string[] | null };
 
@@ -24,7 +26,7 @@ export class Params {
 }
 
 export async function scopeOf(db: Pick<pg.Pool, "query">, caller: Caller): Promise<Scope> {
-  if (caller.role === "auditor") return { full: true, devices: null, grants: [] };
+  if (caller.role === "auditor") return { full: true, devices: null, grants: [], hidden: [] };
   const grants = await liveGrants(db, caller.id);
   const sites = [...new Set(grants.map((g) => g.site).filter((s): s is string => s !== null))];
   const bySite = new Map<string, string[]>(sites.map((s) => [s, []]));
@@ -39,7 +41,8 @@ export async function scopeOf(db: Pick<pg.Pool, "query">, caller: Caller): Promi
     if (own === null) { devices = null; break; }
     for (const d of own) devices.add(d);
   }
-  return { full: false, devices, grants: resolved };
+  for (const h of caller.hidden) devices?.delete(h);
+  return { full: false, devices, grants: resolved, hidden: caller.hidden };
 }
 
 /** Devices a grant covers (null = any). */
@@ -61,9 +64,11 @@ export function scopeCondition(scope: Scope, p: Params): string {
     if (g.to !== null) c.push(`r.ts < ${p.add(g.to)}::timestamptz`);
     return c.length === 0 ? "TRUE" : `(${c.join(" AND ")})`;
   });
-  return parts.length === 0 ? "FALSE" : parts.length === 1 ? parts[0]! : `(${parts.join(" OR ")})`;
+  if (parts.length === 0) return "FALSE";
+  const granted = parts.length === 1 ? parts[0]! : `(${parts.join(" OR ")})`;
+  return scope.hidden.length === 0 ? granted : `${granted} AND r.device <> ALL(${p.add(scope.hidden.map(hexToBytes))}::bytea[])`;
 }
 
 export function deviceInScope(scope: Scope, device: string): boolean {
-  return scope.devices === null || scope.devices.has(device);
+  return !scope.hidden.includes(device) && (scope.devices === null || scope.devices.has(device));
 }

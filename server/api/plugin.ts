@@ -1,0 +1,81 @@
+// The partner and auditor API as a root-level plugin (register after the otledger app): OpenAPI 3.1 from the
+// routes' zod schemas at /openapi.json with Swagger UI at /docs, and under /v1 helmet, per-key rate limits,
+// bearer auth with roles, the access log, and the routes.
+import fp from "fastify-plugin";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import { jsonSchemaTransform } from "fastify-type-provider-zod";
+import { Wallet } from "ethers";
+import { DEV_KEYS } from "../runtime/local-chain.ts";
+import { AccessLog } from "./access-log.ts";
+import { installAccessHook } from "./access-hook.ts";
+import { bearerKeyId, installAuth } from "./auth.ts";
+import { ApiError } from "./errors.ts";
+import { VerifiedKeyCache } from "./keys.ts";
+import { Registrar } from "./registrar.ts";
+import { accessRoutes } from "./routes-access.ts";
+import { adminRoutes } from "./routes-admin.ts";
+import { checkpointRoutes } from "./routes-checkpoints.ts";
+import { deviceRoutes } from "./routes-devices.ts";
+import { exportRoutes } from "./routes-export.ts";
+import { infoRoutes } from "./routes-info.ts";
+import { recordRoutes } from "./routes-records.ts";
+import { ensureAdmin, ensureServiceDevice } from "./setup.ts";
+
+export type ApiOptions = {
+  /** The access log's signing key (a device of its own on LedgerAnchor). */
+  serviceKey: Wallet;
+  /** Holder of LedgerAnchor's REGISTRAR_ROLE, for enrollment. Default: the dev registrar on a local chain (31337). */
+  registrarKey?: Wallet;
+  /** Bootstrap admin key (OTLEDGER_ADMIN_KEY); without it and without an admin, one is generated and printed. */
+  adminKey?: string;
+  rateLimitPerMinute?: number;
+  print?: (line: string) => void;
+};
+
+export const otledgerApi = fp<ApiOptions>(async (app, opts) => {
+  const ctx = app.ledger;
+  let registrarKey = opts.registrarKey;
+  if (registrarKey === undefined && ctx.chain.chainId === 31337) {
+    registrarKey = new Wallet(DEV_KEYS.registrar);
+    app.log.warn("no OTLEDGER_REGISTRAR_KEY_FILE: using the local dev chain's registrar key");
+  }
+  const registrar = new Registrar(ctx.chain, registrarKey);
+  await ensureAdmin(ctx.db, opts.adminKey, opts.print ?? ((line) => process.stdout.write(line + "\n")));
+  const accessLog = new AccessLog(ctx.db, ctx.domain, opts.serviceKey);
+  await ensureServiceDevice(ctx.chain, registrar, accessLog.address);
+  app.addHook("onClose", () => accessLog.close());
+  const cache = new VerifiedKeyCache();
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "otledger partner and auditor API", version: "1", description: "Scoped queries, proof bundles (docs/PROTOCOL.md) and exports (docs/AUDIT-FORMAT.md)." },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API key otl_…" } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(async (v1) => {
+    await v1.register(helmet);
+    await v1.register(rateLimit, {
+      max: opts.rateLimitPerMinute ?? 1200,
+      timeWindow: 60_000,
+      keyGenerator: (request) => { const id = bearerKeyId(request); return id === undefined ? `ip:${request.ip}` : `key:${id}`; },
+      errorResponseBuilder: (_request, c) => new ApiError(429, "rate_limited", `rate limit of ${c.max} requests per minute exceeded; retry in ${c.after}`, ["authorization"]),
+    });
+    installAuth(v1, ctx.db, cache, [accessLog.address]);
+    installAccessHook(v1, accessLog);
+    await v1.register(infoRoutes(accessLog.address));
+    await v1.register(recordRoutes);
+    await v1.register(checkpointRoutes);
+    await v1.register(deviceRoutes(registrar));
+    await v1.register(exportRoutes(accessLog));
+    await v1.register(accessRoutes(accessLog));
+    await v1.register(adminRoutes(cache));
+  }, { prefix: "/v1" });
+}, { name: "otledger-api", fastify: "5.x", dependencies: ["otledger"] });

@@ -1,0 +1,51 @@
+// GET /v1/access-log (auditors): who read what, from the access records in the log, with their anchoring.
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { hexToBytes } from "../db/bytes.ts";
+import type { AccessLog } from "./access-log.ts";
+import { latestAnchored } from "./checkpoints-db.ts";
+import { authErrors, Limit, security } from "./schemas-common.ts";
+import { Cursor } from "./schemas-records.ts";
+
+const Entry = z.object({
+  index: z.number(), hash: z.string(), seq: z.number(), at: z.string(), actor: z.string().nullable(), requestId: z.string().nullable(),
+  principalId: z.number().nullable(), route: z.string().nullable(), filter: z.unknown(), count: z.number().nullable(),
+  checkpoint: z.number().nullable().describe("first checkpoint covering the record (null: not cut yet)"),
+  anchored: z.boolean(),
+});
+
+export function accessRoutes(accessLog: AccessLog): FastifyPluginAsyncZod {
+  return async (app) => {
+    const { db, chain } = app.ledger;
+    app.get("/access-log", {
+      config: { roles: ["auditor"], access: "logged" },
+      schema: {
+        tags: ["access"], summary: "Access records (partner and auditor reads), oldest first", security,
+        querystring: z.strictObject({ cursor: Cursor.optional(), limit: Limit(1000, 100) }),
+        response: { 200: z.object({ device: z.string(), entries: z.array(Entry), nextCursor: z.string().nullable(), hasMore: z.boolean() }), ...authErrors },
+      },
+    }, async (request) => {
+      const { cursor, limit } = request.query;
+      const res = await db.query<{ leaf_index: number; hash: Buffer; seq: number; payload: { ts: string; body: { actor: string | null; text: string; source?: { ref: string } } }; checkpoint: number | null }>(
+        `SELECT r.leaf_index, r.hash, r.seq, r.payload, (SELECT min(c.idx) FROM checkpoints c WHERE c.tree_size > r.leaf_index) AS checkpoint
+         FROM records r WHERE r.device = $1 AND r.leaf_index > $2 ORDER BY r.leaf_index LIMIT $3`,
+        [hexToBytes(accessLog.address), cursor ?? -1, limit + 1]);
+      const latest = await latestAnchored(db, chain);
+      const rows = res.rows.slice(0, limit);
+      const entries = rows.map((r) => {
+        let text: { principalId?: number; route?: string; filter?: unknown; count?: number } = {};
+        try { text = JSON.parse(r.payload.body.text); } catch { /* not ours: shown raw below */ }
+        return {
+          index: Number(r.leaf_index), hash: "0x" + r.hash.toString("hex"), seq: Number(r.seq), at: r.payload.ts, actor: r.payload.body.actor,
+          requestId: r.payload.body.source?.ref ?? null, principalId: text.principalId ?? null, route: text.route ?? null,
+          filter: text.filter ?? r.payload.body.text, count: text.count ?? null,
+          checkpoint: r.checkpoint === null ? null : Number(r.checkpoint),
+          anchored: r.checkpoint !== null && latest !== undefined && Number(r.checkpoint) <= latest.index,
+        };
+      });
+      request.accessCount = entries.length;
+      const last = rows[rows.length - 1];
+      return { device: accessLog.address, entries, nextCursor: last === undefined ? (cursor ?? null) : String(last.leaf_index), hasMore: res.rows.length > limit };
+    });
+  };
+}

@@ -1,0 +1,55 @@
+// GET /v1/checkpoints, /v1/checkpoints/latest, /v1/checkpoints/consistency — anchored checkpoints only.
+// Checkpoints carry no record data (they are public on-chain), so every reader sees all of them.
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { storedConsistencyProof } from "../log/merkle-store.ts";
+import { READERS } from "./auth.ts";
+import { anchoredBySize, latestAnchored, listAnchored } from "./checkpoints-db.ts";
+import { ApiError, notFound } from "./errors.ts";
+import { authErrors, ErrorSchema, Limit, security, UInt } from "./schemas-common.ts";
+
+const config = { roles: READERS, access: "logged" } as const;
+const Checkpoint = z.object({ index: z.number(), treeSize: z.number(), root: z.string(), txHash: z.string(), blockNumber: z.number(), anchoredAt: z.string() });
+
+export const checkpointRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, chain } = app.ledger;
+
+  app.get("/checkpoints", {
+    config,
+    schema: {
+      tags: ["checkpoints"], summary: "Anchored checkpoints, ascending", security,
+      querystring: z.strictObject({ after: UInt.optional().describe("list checkpoints with index > after"), limit: Limit(1000, 100) }),
+      response: { 200: z.object({ checkpoints: z.array(Checkpoint), nextAfter: z.number().nullable() }), ...authErrors },
+    },
+  }, async (request) => {
+    const checkpoints = await listAnchored(db, chain, request.query.after ?? -1, request.query.limit);
+    request.accessCount = checkpoints.length;
+    return { checkpoints, nextAfter: checkpoints.length === request.query.limit ? checkpoints[checkpoints.length - 1]!.index : null };
+  });
+
+  app.get("/checkpoints/latest", {
+    config,
+    schema: { tags: ["checkpoints"], summary: "The latest anchored checkpoint", security, response: { 200: Checkpoint, 404: ErrorSchema, ...authErrors } },
+  }, async (request) => {
+    const latest = await latestAnchored(db, chain);
+    if (latest === undefined) throw notFound("anchored checkpoint");
+    request.accessCount = 1;
+    return latest;
+  });
+
+  app.get("/checkpoints/consistency", {
+    config,
+    schema: {
+      tags: ["checkpoints"], summary: "RFC 9162 consistency proof between two anchored tree sizes", security,
+      querystring: z.strictObject({ from: UInt.pipe(z.number().min(1)), to: UInt.pipe(z.number().min(1)) }).refine((q) => q.from <= q.to, { path: ["to"], message: "to must be >= from" }),
+      response: { 200: z.object({ from: Checkpoint, to: Checkpoint, proof: z.array(z.string()) }), ...authErrors },
+    },
+  }, async (request) => {
+    const { from, to } = request.query;
+    const [a, b] = await Promise.all([anchoredBySize(db, chain, from), anchoredBySize(db, chain, to)]);
+    if (a === undefined) throw new ApiError(400, "tree_size_not_anchored", `no anchored checkpoint has treeSize ${from}`, ["from"]);
+    if (b === undefined) throw new ApiError(400, "tree_size_not_anchored", `no anchored checkpoint has treeSize ${to}`, ["to"]);
+    request.accessCount = 1;
+    return { from: a, to: b, proof: await storedConsistencyProof(db, from, to) };
+  });
+};

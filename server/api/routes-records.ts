@@ -1,0 +1,59 @@
+// GET /v1/records, /v1/records/{hash}, /v1/records/{hash}/proof — within the caller's scope.
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { bytesToHex } from "../db/bytes.ts";
+import { READERS } from "./auth.ts";
+import { notFound } from "./errors.ts";
+import { proofFor } from "./proof.ts";
+import { findRecord, listRecords, toStored } from "./records-query.ts";
+import { authErrors, ErrorSchema, security } from "./schemas-common.ts";
+import { HashParams, PendingProof, ProofQuery, RecordDetail, RecordsPage, RecordsQuery } from "./schemas-records.ts";
+import { scopeOf } from "./scope.ts";
+
+const config = { roles: READERS, access: "logged" } as const;
+
+export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, chain } = app.ledger;
+
+  app.get("/records", {
+    config,
+    schema: { tags: ["records"], summary: "Records in scope, oldest first, by cursor", security, querystring: RecordsQuery, response: { 200: RecordsPage, ...authErrors } },
+  }, async (request) => {
+    const page = await listRecords(db, request.query, await scopeOf(db, request.caller!));
+    request.accessCount = page.records.length;
+    return page;
+  });
+
+  app.get("/records/:hash", {
+    config,
+    schema: { tags: ["records"], summary: "One record with its envelope", security, params: HashParams, response: { 200: RecordDetail, 404: ErrorSchema, ...authErrors } },
+  }, async (request) => {
+    const row = await findRecord(db, request.params.hash, await scopeOf(db, request.caller!));
+    if (row === undefined) throw notFound("record", ["hash"]);
+    request.accessCount = 1;
+    return {
+      ...toStored(row), receivedAt: row.received_at.toISOString(),
+      envelope: {
+        id: Number(row.envelope_id), signature: bytesToHex(row.signature),
+        header: { device: bytesToHex(row.env_device), firstSeq: Number(row.first_seq), count: row.count, recordsRoot: bytesToHex(row.records_root), lastHash: bytesToHex(row.last_hash) },
+      },
+    };
+  });
+
+  app.get("/records/:hash/proof", {
+    config,
+    schema: {
+      tags: ["records"], summary: "Proof bundle v1 (docs/PROTOCOL.md §10) against the latest or a given anchored checkpoint",
+      description: "200: the bundle, verifiable offline with verifyBundle. 202: the record is not anchored yet; the answer names the checkpoint that will cover it.",
+      security, params: HashParams, querystring: ProofQuery,
+      response: { 200: z.record(z.string(), z.unknown()).describe("otledger.bundle/1"), 202: PendingProof, 404: ErrorSchema, ...authErrors },
+    },
+  }, async (request, reply) => {
+    const row = await findRecord(db, request.params.hash, await scopeOf(db, request.caller!));
+    if (row === undefined) throw notFound("record", ["hash"]);
+    const result = await proofFor(db, chain, row, request.query.treeSize);
+    request.accessCount = 1;
+    if ("status" in result) return reply.code(202).send(result);
+    return result;
+  });
+};

@@ -1,0 +1,11 @@
+// GET /v1/export query (the auditor's `otledger audit --api` sends from, to, device…, receipts).
+import { z } from "zod";
+import { AddressParam, Instant } from "./schemas-common.ts";
+
+export const ExportQuery = z.strictObject({
+  from: Instant.optional().describe("records with ts >= from"),
+  to: Instant.optional().describe("records with ts < to"),
+  device: z.union([AddressParam, z.array(AddressParam).min(1).max(100)]).optional(),
+  receipts: z.enum(["true", "false"]).transform((v) => v === "true").optional().describe("include each anchor tx's input and receipt (read from the chain)"),
+}).refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), { path: ["to"], message: "to must be after from" });
+export type ExportQuery = z.infer<typeof ExportQuery>;
