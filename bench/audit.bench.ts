@@ -1,0 +1,95 @@
+// Full-audit throughput (records/s) without chain reads: NDJSON export in memory → parse + validate + hash every
+// record (collect) → every check (analyze: signatures once per envelope, envelope roots, log rebuild, per-device
+// chains). The chain view is built from the same ledger instead of read over RPC: the reads are one per checkpoint
+// and per device, not per record, and are excluded by the goal (issue 6: ≥ 50k records/s).
+//   node_modules/node/bin/node --experimental-strip-types bench/audit.bench.ts [records] [runs]
+import { Readable } from "node:stream";
+import { Wallet, keccak256, toUtf8Bytes } from "ethers";
+import { MerkleTree, buildEnvelope, envelopeDomain, recordHash, toHex32, type Record as CoreRecord } from "../core/index.ts";
+import { collect } from "../auditor/audit/collect.ts";
+import type { ChainView } from "../auditor/audit/chain-view.ts";
+import { FindingLog } from "../auditor/audit/findings.ts";
+import { analyze } from "../auditor/audit/run.ts";
+import { readNdjson } from "../auditor/format/ndjson.ts";
+
+const RECORDS = Number(process.argv[2] ?? 200_000);
+const RUNS = Number(process.argv[3] ?? 5);
+const DEVICES = 8;
+const ENVELOPE = 250;
+const CHECKPOINT_EVERY = 20_000;
+const CHAIN_ID = 31337;
+const CONTRACT = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+
+function buildExport(): { lines: string[]; chain: ChainView } {
+  const domain = envelopeDomain(CHAIN_ID, CONTRACT);
+  const wallets = Array.from({ length: DEVICES }, (_, i) => new Wallet(keccak256(toUtf8Bytes(`bench-device-${i}`))));
+  const last = wallets.map(() => ({ seq: 0, hash: null as string | null }));
+  const body: string[] = [];
+  const leaves: string[] = [];
+  let envelopes = 0;
+  while (leaves.length < RECORDS) {
+    const d = envelopes % DEVICES;
+    const w = wallets[d]!, device = w.address.toLowerCase(), state = last[d]!;
+    const records: CoreRecord[] = [];
+    for (let i = 0; i < Math.min(ENVELOPE, RECORDS - leaves.length); i++) {
+      const seq = state.seq + 1;
+      const ts = new Date(Date.parse("2026-11-24T00:00:00.000Z") + seq * 1000).toISOString();
+      const r: CoreRecord = { v: 1, device, seq, prev: state.hash, ts, kind: "reading",
+        body: { tag: `line${d}.temp`, nodeId: `ns=2;s=Line${d}.Temp`, value: { t: "Double", v: 20 + (seq % 100) / 10 }, unit: "°C", status: 0, sourceTs: ts, serverTs: ts } };
+      records.push(r);
+      state.seq = seq;
+      state.hash = recordHash(r);
+    }
+    const env = buildEnvelope(records, domain, w);
+    const id = `e-${++envelopes}`;
+    body.push(JSON.stringify({ type: "envelope", id, header: env.header, signature: env.signature }));
+    for (const r of records) {
+      body.push(JSON.stringify({ type: "record", index: leaves.length, hash: recordHash(r), envelope: id, record: r }));
+      leaves.push(recordHash(r));
+    }
+  }
+  const tree = MerkleTree.fromLeafHashes(leaves);
+  const checkpoints = [];
+  for (let size = CHECKPOINT_EVERY, i = 0; size <= leaves.length; size += CHECKPOINT_EVERY, i++) {
+    checkpoints.push({ index: i, treeSize: size, root: toHex32(tree.root(size)), timestamp: 1_790_000_000 + i, blockNumber: 10 + i });
+  }
+  const header = { type: "header", format: "otledger.export/1", protocolVersion: "1", chainId: CHAIN_ID, contract: CONTRACT,
+    range: { fromIndex: 0, toIndex: leaves.length, from: null, to: null, devices: null }, scope: "full", treeSize: leaves.length, registryBlock: 5, generatedAt: new Date().toISOString() };
+  const status = { registered: true, revoked: false, revokedAtCheckpoint: 0, revokedAtBlock: 0, revokedAtTime: 0, metadataHash: "0x" + "00".repeat(32) };
+  const lines = [JSON.stringify(header),
+    ...wallets.map((w) => JSON.stringify({ type: "device", address: w.address.toLowerCase(), ...status })),
+    ...checkpoints.map((c) => JSON.stringify({ type: "checkpoint", index: c.index, treeSize: c.treeSize, root: c.root, txHash: null, blockNumber: c.blockNumber })),
+    ...body];
+  for (let s = 0; s < leaves.length; s += 4096) lines.push(JSON.stringify({ type: "leaves", start: s, hashes: leaves.slice(s, s + 4096) }));
+  lines.push(JSON.stringify({ type: "end", counts: { device: DEVICES, checkpoint: checkpoints.length, envelope: envelopes, record: leaves.length, leaves: leaves.length } }));
+  const chain: ChainView = { chainId: CHAIN_ID, contract: CONTRACT, checkpoints, devices: new Map(wallets.map((w) => [w.address.toLowerCase(), status])), anchorTxs: new Map() };
+  return { lines, chain };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const t0 = performance.now();
+const { lines, chain } = buildExport();
+console.log(`built a ${RECORDS}-record export (${DEVICES} devices, envelopes of ${ENVELOPE}, ${chain.checkpoints.length} checkpoints) in ${Math.round(performance.now() - t0)} ms; ${RUNS} runs`);
+const totals: number[] = [], collects: number[] = [], analyzes: number[] = [];
+for (let run = 0; run < RUNS; run++) {
+  const findings = new FindingLog();
+  const start = performance.now();
+  const stream = Readable.from((function* () { for (const l of lines) yield l + "\n"; })());
+  const c = await collect(readNdjson(stream, "bench"), findings);
+  const collected = performance.now();
+  const report = analyze(c, chain, findings, { source: "bench", now: Date.now(), slaMs: 3_600_000, expectEnd: true });
+  const end = performance.now();
+  if (report.verdict !== "clean") throw new Error(`bench ledger is not clean: ${JSON.stringify(report.counts)}`);
+  totals.push(end - start); collects.push(collected - start); analyzes.push(end - collected);
+  console.log(`run ${run + 1}: ${Math.round(end - start)} ms (collect ${Math.round(collected - start)} ms, analyze ${Math.round(end - collected)} ms) → ${Math.round(RECORDS / ((end - start) / 1000))} records/s`);
+}
+const rates = totals.map((ms) => RECORDS / (ms / 1000));
+const result = {
+  bench: "audit", records: RECORDS, runs: RUNS, envelopeSize: ENVELOPE,
+  recordsPerSecond: { median: Math.round(median(rates)), min: Math.round(Math.min(...rates)), max: Math.round(Math.max(...rates)) },
+  msMedian: { total: Math.round(median(totals)), collect: Math.round(median(collects)), analyze: Math.round(median(analyzes)) },
+  goal: 50_000, meetsGoal: median(rates) >= 50_000,
+};
+console.log(`audit: median ${result.recordsPerSecond.median} records/s (min ${result.recordsPerSecond.min}, max ${result.recordsPerSecond.max}); goal ≥ 50000: ${result.meetsGoal ? "met" : "NOT met"}`);
+console.log(JSON.stringify(result));
