@@ -76,7 +76,8 @@ export class Anchorer {
     const proof = prev === undefined ? [] : await storedConsistencyProof(this.#pool, prev.treeSize, cp.treeSize);
     const data = ledger.interface.encodeFunctionData("anchor", [cp.treeSize, cp.root, proof]);
     const to = this.#chain.contractAddress;
-    const gas = await provider.estimateGas({ from: sender, to, data }); // reverts here if the chain moved on
+    // Against "latest", not "pending": our own unmined tx for this checkpoint must not make the estimate revert.
+    const gas = BigInt(await provider.send("eth_estimateGas", [{ from: sender, to, data }, "latest"]));
     const fees = await provider.getFeeData();
     const bump = (fresh: bigint | null, old: bigint | undefined) => {
       const base = fresh ?? 1_000_000_000n;

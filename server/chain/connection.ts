@@ -21,7 +21,7 @@ export type ChainOptions = { rpcUrl: string; contract: string; deployBlock: numb
 /** Connects; asks the node for the chain id unless given (then the node may be down at startup). */
 export async function connectChain(options: ChainOptions): Promise<ChainConnection> {
   const chainId = options.chainId ?? (await detectChainId(options.rpcUrl));
-  const provider = new JsonRpcProvider(options.rpcUrl, Network.from(chainId), { staticNetwork: true, pollingInterval: options.pollingIntervalMs, batchMaxCount: 1 });
+  const provider = new JsonRpcProvider(options.rpcUrl, Network.from(chainId), { staticNetwork: true, pollingInterval: options.pollingIntervalMs, batchMaxCount: 1, cacheTimeout: -1 });
   const ledger = new Contract(options.contract, ledgerAnchorAbi, provider);
   const anchorer = options.anchorer.connect(provider);
   return {

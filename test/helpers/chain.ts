@@ -41,7 +41,7 @@ export async function startTestChain(): Promise<TestChain> {
   let anvil = await startAnvil(dataDir, port);
   const rpcUrl = anvil.rpcUrl;
   const deployment = await ensureDeployment(rpcUrl, join(dataDir, "deployment.json"));
-  const provider = new JsonRpcProvider(rpcUrl, deployment.chainId, { staticNetwork: true, pollingInterval: 50 });
+  const provider = new JsonRpcProvider(rpcUrl, deployment.chainId, { staticNetwork: true, pollingInterval: 50, cacheTimeout: -1 });
   const registrar = new NonceManager(new Wallet(DEV_KEYS.registrar, provider));
   const ledger = new Contract(deployment.contract, ledgerAnchorAbi, registrar);
   const send = async (name: string, ...args: unknown[]) => {
