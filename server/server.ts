@@ -21,7 +21,7 @@ export type RunningServer = { app: FastifyInstance; url: string; runtime: Runtim
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const config = loadConfig(options.env ?? process.env, options.overrides);
-  const runtime = await bootstrap(config);
+  const runtime = await bootstrap(config, { gracefulSignals: options.handleSignals !== false });
   let app: FastifyInstance;
   try {
     app = await buildApp({ config, database: runtime.database, chain: runtime.chain, routes: options.routes });

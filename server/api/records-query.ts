@@ -3,7 +3,7 @@
 // "leaf_index > cursor" neither skips nor repeats records while new ones arrive.
 import type pg from "pg";
 import { hexToBytes } from "../db/bytes.ts";
-import type { RecordsQuery } from "./schemas-records.ts";
+import type { EventType } from "../../core/index.ts";
 import { Params, scopeCondition, type Scope } from "./scope.ts";
 
 type Db = Pick<pg.Pool, "query">;
@@ -12,8 +12,13 @@ export type StoredRecord = { index: number; hash: string; record: Record<string,
 
 export const toStored = (r: RecordRow): StoredRecord => ({ index: Number(r.leaf_index), hash: "0x" + r.hash.toString("hex"), record: JSON.parse(r.canonical) });
 
+export type RecordFilter = {
+  device?: string | string[]; site?: string; kind?: "reading" | "event"; tag?: string; eventType?: EventType; from?: string; to?: string;
+};
+export type RecordsPageQuery = RecordFilter & { cursor?: string; limit: number };
+
 /** The filter part shared by listing and export: query filters AND scope. */
-export async function recordFilter(db: Db, q: Omit<RecordsQuery, "limit" | "cursor">, scope: Scope, p: Params): Promise<string> {
+export async function recordFilter(db: Db, q: RecordFilter, scope: Scope, p: Params): Promise<string> {
   const c: string[] = [];
   const devices = q.device === undefined ? undefined : Array.isArray(q.device) ? q.device : [q.device];
   if (devices !== undefined) c.push(devices.length === 1 ? `r.device = ${p.add(hexToBytes(devices[0]!))}` : `r.device = ANY(${p.add(devices.map(hexToBytes))}::bytea[])`);
@@ -31,7 +36,7 @@ export async function recordFilter(db: Db, q: Omit<RecordsQuery, "limit" | "curs
   return c.join(" AND ");
 }
 
-export async function listRecords(db: Db, q: RecordsQuery, scope: Scope): Promise<{ records: StoredRecord[]; nextCursor: string | null; hasMore: boolean }> {
+export async function listRecords(db: Db, q: RecordsPageQuery, scope: Scope): Promise<{ records: StoredRecord[]; nextCursor: string | null; hasMore: boolean }> {
   const p = new Params();
   const where = await recordFilter(db, q, scope, p);
   const after = q.cursor === undefined ? "" : ` AND r.leaf_index > ${p.add(q.cursor)}::bigint`;

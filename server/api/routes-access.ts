@@ -4,7 +4,7 @@ import { z } from "zod";
 import { hexToBytes } from "../db/bytes.ts";
 import type { AccessLog } from "./access-log.ts";
 import { latestAnchored } from "./checkpoints-db.ts";
-import { authErrors, Limit, security } from "./schemas-common.ts";
+import { authErrors, Limit, queryObject, security } from "./schemas-common.ts";
 import { Cursor } from "./schemas-records.ts";
 
 const Entry = z.object({
@@ -21,7 +21,7 @@ export function accessRoutes(accessLog: AccessLog): FastifyPluginAsyncZod {
       config: { roles: ["auditor"], access: "logged" },
       schema: {
         tags: ["access"], summary: "Access records (partner and auditor reads), oldest first", security,
-        querystring: z.strictObject({ cursor: Cursor.optional(), limit: Limit(1000, 100) }),
+        querystring: queryObject({ cursor: Cursor.optional(), limit: Limit(1000, 100) }),
         response: { 200: z.object({ device: z.string(), entries: z.array(Entry), nextCursor: z.string().nullable(), hasMore: z.boolean() }), ...authErrors },
       },
     }, async (request) => {

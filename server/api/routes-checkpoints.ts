@@ -6,7 +6,7 @@ import { storedConsistencyProof } from "../log/merkle-store.ts";
 import { READERS } from "./auth.ts";
 import { anchoredBySize, latestAnchored, listAnchored } from "./checkpoints-db.ts";
 import { ApiError, notFound } from "./errors.ts";
-import { authErrors, ErrorSchema, Limit, security, UInt } from "./schemas-common.ts";
+import { authErrors, ErrorSchema, Limit, queryObject, security, UInt } from "./schemas-common.ts";
 
 const config = { roles: READERS, access: "logged" } as const;
 const Checkpoint = z.object({ index: z.number(), treeSize: z.number(), root: z.string(), txHash: z.string(), blockNumber: z.number(), anchoredAt: z.string() });
@@ -18,7 +18,7 @@ export const checkpointRoutes: FastifyPluginAsyncZod = async (app) => {
     config,
     schema: {
       tags: ["checkpoints"], summary: "Anchored checkpoints, ascending", security,
-      querystring: z.strictObject({ after: UInt.optional().describe("list checkpoints with index > after"), limit: Limit(1000, 100) }),
+      querystring: queryObject({ after: UInt.optional().describe("list checkpoints with index > after"), limit: Limit(1000, 100) }),
       response: { 200: z.object({ checkpoints: z.array(Checkpoint), nextAfter: z.number().nullable() }), ...authErrors },
     },
   }, async (request) => {
@@ -41,7 +41,7 @@ export const checkpointRoutes: FastifyPluginAsyncZod = async (app) => {
     config,
     schema: {
       tags: ["checkpoints"], summary: "RFC 9162 consistency proof between two anchored tree sizes", security,
-      querystring: z.strictObject({ from: UInt.pipe(z.number().min(1)), to: UInt.pipe(z.number().min(1)) }).refine((q) => q.from <= q.to, { path: ["to"], message: "to must be >= from" }),
+      querystring: queryObject({ from: UInt.pipe(z.number().min(1)), to: UInt.pipe(z.number().min(1)) }).refine((q) => q.from <= q.to, { path: ["to"], message: "to must be >= from" }),
       response: { 200: z.object({ from: Checkpoint, to: Checkpoint, proof: z.array(z.string()) }), ...authErrors },
     },
   }, async (request) => {

@@ -21,3 +21,6 @@ export const ErrorSchema = z.object({
 /** Error answers every authenticated route may give. */
 export const authErrors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 429: ErrorSchema } as const;
 export const security = [{ bearer: [] as string[] }];
+
+/** A query-string object: an unknown parameter is a 400 naming that parameter (not a path-less "unrecognized keys"). */
+export const queryObject = <T extends z.ZodRawShape>(shape: T) => z.object(shape).catchall(z.never({ error: "unknown query parameter" }));

@@ -1,8 +1,8 @@
 // GET /v1/export query (the auditor's `otledger audit --api` sends from, to, device…, receipts).
 import { z } from "zod";
-import { AddressParam, Instant } from "./schemas-common.ts";
+import { AddressParam, Instant, queryObject } from "./schemas-common.ts";
 
-export const ExportQuery = z.strictObject({
+export const ExportQuery = queryObject({
   from: Instant.optional().describe("records with ts >= from"),
   to: Instant.optional().describe("records with ts < to"),
   device: z.union([AddressParam, z.array(AddressParam).min(1).max(100)]).optional(),

