@@ -2,6 +2,7 @@
 // (Hardhat's EDR binding). This postinstall runs under the node@22 devDependency, so it can install them.
 import { existsSync, readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
+import { delimiter, dirname } from "node:path";
 
 const parents = ["@nomicfoundation/edr"];
 const platformTag = `${process.platform}-${process.arch}`;
@@ -17,5 +18,7 @@ for (const parent of parents) {
 }
 if (missing.length > 0) {
   console.log(`otledger: installing platform packages npm skipped under Node ${process.versions.node}: ${missing.join(", ")}`);
-  execFileSync("npm", ["install", "--no-save", "--ignore-scripts", "--no-audit", "--no-fund", ...missing], { stdio: "inherit" });
+  // npm must itself run under this Node, or it skips the packages again.
+  const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ""}` };
+  execFileSync("npm", ["install", "--no-save", "--ignore-scripts", "--no-audit", "--no-fund", ...missing], { stdio: "inherit", env });
 }
