@@ -3,6 +3,7 @@
 import { MerkleTree, envelopeDomain, recoverEnvelopeSigner, toHex32 } from "../../core/index.ts";
 import type { Collected, RecordEntry } from "./collect.ts";
 import type { FindingLog } from "./findings.ts";
+import type { Signers } from "./signature-pool.ts";
 
 export type EnvelopeStats = { envelopes: number; signaturesVerified: number; rootsChecked: number; partial: number };
 
@@ -25,17 +26,22 @@ export function checkEnvelopes(
   domainOf: { chainId: number; contract: string },
   findings: FindingLog,
   onProgress?: (done: number) => void,
+  signers: Signers | null = null,
 ): EnvelopeStats {
   const domain = envelopeDomain(domainOf.chainId, domainOf.contract);
+  // Signers recovered while reading are usable only if they were recovered for the domain audited now.
+  const known = signers && signers.chainId === domainOf.chainId && signers.contract === domainOf.contract ? signers.byEnvelope : null;
   const full = c.header?.scope === "full";
   const stats: EnvelopeStats = { envelopes: c.envelopes.size, signaturesVerified: 0, rootsChecked: 0, partial: 0 };
   for (const [id, envelope] of c.envelopes) {
     const { header } = envelope;
-    let signer: string;
-    try {
-      signer = recoverEnvelopeSigner(header, envelope.signature, domain);
-    } catch (err) {
-      signer = `unrecoverable (${(err as Error).message})`;
+    let signer = known?.get(id);
+    if (signer === undefined) {
+      try {
+        signer = recoverEnvelopeSigner(header, envelope.signature, domain);
+      } catch (err) {
+        signer = `unrecoverable (${(err as Error).message})`;
+      }
     }
     stats.signaturesVerified++;
     onProgress?.(stats.signaturesVerified);

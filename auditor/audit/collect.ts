@@ -1,5 +1,6 @@
 // Pass 1 of an audit: read the export stream once, validate each line, hash each record, keep what later checks need.
-import { recordHashBytes, toHex32, type Record as CoreRecord } from "../../core/index.ts";
+import { toHex32 } from "../../core/index.ts";
+import { recordHashOf } from "./record-hash.ts";
 import type { RawLine } from "../format/ndjson.ts";
 import {
   ExportLineSchema, type CheckpointLine, type DeviceLine, type EndLine, type EnvelopeLine, type HeaderLine, type LineType,
@@ -35,6 +36,14 @@ export type Collected = {
   readings: ReadingPoint[];
 };
 
+export type CollectOptions = {
+  keepReadings?: boolean;
+  onHeader?: (header: HeaderLine) => void;
+  /** Each envelope as it arrives (after the header), so signatures can be checked while the stream is read. */
+  onEnvelope?: (envelope: EnvelopeLine, header: HeaderLine) => void;
+  onRecord?: (count: number) => void;
+};
+
 const leafBuffer = (capacity: number) => Buffer.allocUnsafe(Math.max(capacity, 1024) * 32);
 
 function numericReading(record: Record<string, unknown>): { tag: string; value: number } | null {
@@ -48,7 +57,7 @@ function numericReading(record: Record<string, unknown>): { tag: string; value: 
 export async function collect(
   lines: AsyncIterable<RawLine>,
   findings: FindingLog,
-  opts: { keepReadings?: boolean; onRecord?: (count: number) => void; onHeader?: (header: HeaderLine) => void } = {},
+  opts: CollectOptions = {},
 ): Promise<Collected> {
   const c: Collected = {
     header: null, devices: new Map(), checkpoints: [], envelopes: new Map(), records: [], leaves: leafBuffer(0), leafCount: 0,
@@ -82,13 +91,22 @@ export async function collect(
       case "checkpoint": c.checkpoints.push(line); break;
       case "envelope":
         if (c.envelopes.has(line.id)) findings.add({ code: "EXPORT_MALFORMED", message: `${where}: envelope id ${line.id} sent twice`, envelope: line.id, line: raw.line });
-        else c.envelopes.set(line.id, line);
+        else {
+          c.envelopes.set(line.id, line);
+          if (c.header) opts.onEnvelope?.(line, c.header);
+        }
         break;
       case "record": {
         // Hash the record exactly as received (not zod's output copy): the hash is what the device signed.
-        const received = (raw.value as { record: CoreRecord }).record;
-        const hash = recordHashBytes(received);
+        const received = (raw.value as { record: unknown }).record;
         const r = line.record;
+        let hash: Buffer;
+        try {
+          hash = recordHashOf(received);
+        } catch (err) {
+          findings.add({ code: "EXPORT_MALFORMED", message: `${where}: record ${r.device} seq ${r.seq} has no canonical form: ${(err as Error).message}`, device: r.device, seq: r.seq, index: line.index, line: raw.line });
+          break;
+        }
         if (toHex32(hash) !== line.hash) {
           findings.add({ code: "RECORD_HASH_MISMATCH", message: `record at leaf ${line.index} (${r.device} seq ${r.seq}) does not hash to its stored hash`,
             device: r.device, seq: r.seq, index: line.index, expected: line.hash, computed: toHex32(hash) });

@@ -9,6 +9,7 @@ import { checkDevices } from "./check-devices.ts";
 import { checkEnvelopes, groupByEnvelope } from "./check-envelopes.ts";
 import { checkAnchoredRoots, checkDuplicateLeaves, checkRecordsInLog } from "./check-log.ts";
 import { collect, type Collected, type ReadingPoint } from "./collect.ts";
+import { SignaturePool, type Signers } from "./signature-pool.ts";
 import { FindingLog, type Finding, type FindingCode } from "./findings.ts";
 
 export type AuditStats = {
@@ -43,7 +44,7 @@ export type AuditProgress = {
   onPhase?: (phase: string, done: number, total: number) => void;
 };
 
-export type AnalyzeOptions = { source: string; now: number; slaMs: number; expectEnd: boolean; progress?: AuditProgress };
+export type AnalyzeOptions = { source: string; now: number; slaMs: number; expectEnd: boolean; progress?: AuditProgress; signers?: Signers | null };
 
 function checkEnd(c: Collected, expectEnd: boolean, findings: FindingLog): void {
   if (!c.end) {
@@ -83,7 +84,7 @@ export function analyze(c: Collected, chain: ChainView, findings: FindingLog, op
   checkEnd(c, opts.expectEnd, findings);
   checkAnchoring(c, chain, findings);
   const groups = groupByEnvelope(c, findings);
-  const env = checkEnvelopes(c, groups, chain, findings, (d) => opts.progress?.onPhase?.("signatures", d, c.envelopes.size));
+  const env = checkEnvelopes(c, groups, chain, findings, (d) => opts.progress?.onPhase?.("signatures", d, c.envelopes.size), opts.signers ?? null);
   checkRecordsInLog(c, findings);
   checkDuplicateLeaves(c, findings);
   const log = checkAnchoredRoots(c, chain, findings);
@@ -110,6 +111,29 @@ export function analyze(c: Collected, chain: ChainView, findings: FindingLog, op
   };
 }
 
+/**
+ * Pass 1 with signature recovery on worker threads, overlapped with parsing and hashing. Signers are recovered for
+ * the export's own EIP-712 domain; if the audit pins another chain or contract, checkEnvelopes recovers again.
+ */
+export async function collectAndSign(lines: AsyncIterable<RawLine>, findings: FindingLog, opts: { keepReadings?: boolean; progress?: AuditProgress; threads?: number } = {}): Promise<{ c: Collected; signers: Signers | null }> {
+  let pool: SignaturePool | null = null;
+  try {
+    const c = await collect(lines, findings, {
+      keepReadings: opts.keepReadings ?? false, onRecord: opts.progress?.onRecord, onHeader: opts.progress?.onHeader,
+      onEnvelope: (e, h) => {
+        pool ??= new SignaturePool(h.chainId, h.contract, opts.threads);
+        pool.add({ id: e.id, header: e.header, signature: e.signature });
+      },
+    });
+    // A worker that fails (it should not) costs speed, not correctness: checkEnvelopes then recovers inline.
+    const signers = pool ? await (pool as SignaturePool).finish().catch(() => null) : null;
+    return { c, signers };
+  } catch (err) {
+    await (pool as SignaturePool | null)?.finish().catch(() => null);
+    throw err;
+  }
+}
+
 export type AuditOptions = Omit<AnalyzeOptions, "expectEnd"> & {
   lines: AsyncIterable<RawLine>;
   expectEnd: boolean;
@@ -122,7 +146,7 @@ export type AuditOptions = Omit<AnalyzeOptions, "expectEnd"> & {
 export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
   const started = performance.now();
   const findings = new FindingLog();
-  const c = await collect(opts.lines, findings, { keepReadings: opts.keepReadings ?? false, onRecord: opts.progress?.onRecord, onHeader: opts.progress?.onHeader });
+  const { c, signers } = await collectAndSign(opts.lines, findings, { keepReadings: opts.keepReadings ?? false, ...(opts.progress ? { progress: opts.progress } : {}) });
   if (!c.header) throw new InputError("input_format", "the export has no header line: not an otledger.export/1 stream");
   const reader = await opts.connect(c.header);
   const chainStarted = performance.now();
@@ -133,7 +157,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
     reader.close();
   }
   const chainReadMs = performance.now() - chainStarted;
-  const report = analyze(c, chain, findings, opts);
+  const report = analyze(c, chain, findings, { ...opts, signers });
   report.stats.chainReadMs = chainReadMs;
   report.stats.totalMs = performance.now() - started;
   return report;

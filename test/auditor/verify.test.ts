@@ -65,19 +65,16 @@ const mutations: Mutation[] = [
 ];
 
 t.test("each single-field mutation fails with its own code", async (t) => {
-  const fieldsSeen = new Set<string>();
-  await fc.assert(fc.asyncProperty(
-    fc.constantFrom(...mutations).chain((m) => m.value.map((v) => ({ m, v }))),
-    async ({ m, v }) => {
+  for (const m of mutations) {
+    await fc.assert(fc.asyncProperty(m.value, async (v) => {
       const mutated = structuredClone(valid) as unknown as Record<string, unknown>;
       m.apply(mutated, v);
       fc.pre(JSON.stringify(mutated) !== JSON.stringify(valid));
-      fieldsSeen.add(m.field);
       const codes = await failedCodes(mutated);
       return codes.some((c) => c !== undefined && m.codes.includes(c));
-    },
-  ), { numRuns: 70, seed: 20261124 });
-  t.equal(fieldsSeen.size, mutations.length, "every field was mutated at least once");
+    }), { numRuns: 4, seed: 20261124 });
+    t.pass(`${m.field}: fails with ${m.codes.join(" or ")}`);
+  }
 });
 
 t.test("revocation: anchored before it passes, first anchored after it fails", async (t) => {
