@@ -19,6 +19,8 @@ export interface AgentOptions {
   now?: () => Date;
   log?: Logger;
   env?: NodeJS.ProcessEnv;
+  /** per-envelope build/POST timings (benchmarks) */
+  onEnvelopeTiming?: (t: { buildMs: number; postMs: number; count: number }) => void;
 }
 export interface AgentStatus {
   device: string;
@@ -45,7 +47,7 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
     if (alarms.length > 100) alarms.shift();
     metrics?.alarms.inc({ code: a.code });
   };
-  const spool = new Spool(config.spool.dir, { device, maxBytes: config.spool.maxBytes, whenFull: config.spool.whenFull, now: () => now().getTime(), onAlarm: (a) => { log.error({ code: a.code }, a.message); raise(a); } });
+  const spool = new Spool(config.spool.dir, { device, maxBytes: config.spool.maxBytes, whenFull: config.spool.whenFull, synchronous: config.spool.synchronous, now: () => now().getTime(), onAlarm: (a) => { log.error({ code: a.code }, a.message); raise(a); } });
   const client = new LedgerClient(config.ledger.url, config.delivery.requestTimeoutMs);
 
   let domain: Eip712Domain | null = null;
@@ -78,6 +80,7 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
     backoff: new Backoff(config.delivery.initialBackoffMs, config.delivery.maxBackoffMs), log, now: () => now().getTime(), onAlarm: raise,
     onDelivered: (d) => metrics?.envelopes.inc({ outcome: d.replay ? "replay" : "accepted" }),
     onFailure: (kind) => metrics?.deliveryFailures.inc({ kind }),
+    ...(options.onEnvelopeTiming ? { onTiming: options.onEnvelopeTiming } : {}),
   });
 
   const sink = (drafts: RecordDraft[]) => {

@@ -75,6 +75,8 @@ export const ConfigSchema = z.strictObject({
     maxBytes: z.number().int().min(4096).default(1024 ** 3),
     /** keep-oldest: refuse new readings while full; keep-newest: first evict delivered-but-unverified records */
     whenFull: z.enum(["keep-oldest", "keep-newest"]).default("keep-oldest"),
+    /** FULL: each commit fsyncs (survives power loss); NORMAL (WAL): survives process crashes, not power loss */
+    synchronous: z.enum(["FULL", "NORMAL"]).default("FULL"),
   }),
   selfAudit: z.strictObject({
     enabled: z.boolean().default(true),

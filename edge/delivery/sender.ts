@@ -25,6 +25,8 @@ export interface SenderOptions {
   onAlarm?: (alarm: DeliveryAlarm) => void;
   onDelivered?: (info: { count: number; lastSeq: number; oldestCreatedMs: number; replay: boolean }) => void;
   onFailure?: (kind: PostOutcome["kind"]) => void;
+  /** time spent building+signing and in the POST round trip, per envelope */
+  onTiming?: (t: { buildMs: number; postMs: number; count: number }) => void;
 }
 
 /** The POST body, reusing each record's stored canonical JSON instead of re-serializing it. */
@@ -93,10 +95,14 @@ export class EnvelopeSender {
       this.o.log.warn({ err: (err as Error).message }, "EIP-712 domain unknown (ledger unreachable and none configured); retrying");
       return false;
     }
+    const t0 = performance.now();
     const hashes = rows.map((r) => r.hash as Hex32);
     const header: EnvelopeHeader = { device: this.o.device, firstSeq: rows[0]!.seq, count: rows.length, recordsRoot: recordsRoot(hashes), lastHash: hashes[hashes.length - 1]! };
     const signature = signEnvelopeHeader(header, domain, this.o.signer);
-    const outcome = await this.o.client.postEnvelope(envelopeJson(header, signature, rows));
+    const json = envelopeJson(header, signature, rows);
+    const t1 = performance.now();
+    const outcome = await this.o.client.postEnvelope(json);
+    this.o.onTiming?.({ buildMs: t1 - t0, postMs: performance.now() - t1, count: rows.length });
     const first = header.firstSeq;
     const last = first + rows.length - 1;
     switch (outcome.kind) {

@@ -17,7 +17,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { canonicalString, leafHash, toHex32, toTimestamp, type EventBody, type Hex32, type ReadingBody, type Record } from "../../core/index.ts";
-import { migrate, RecordState } from "./schema.ts";
+import { migrate, RecordState, type SpoolSync } from "./schema.ts";
 
 export type RecordDraft = { kind: "reading"; ts: string; body: ReadingBody } | { kind: "event"; ts: string; body: EventBody };
 export interface SpooledRecord {
@@ -31,6 +31,7 @@ export interface SpoolOptions {
   device: string;
   maxBytes: number;
   whenFull: "keep-oldest" | "keep-newest";
+  synchronous?: SpoolSync;
   now?: () => number;
   onAlarm?: (alarm: SpoolAlarm) => void;
 }
@@ -70,8 +71,8 @@ export class Spool {
     mkdirSync(dir, { recursive: true });
     this.file = join(dir, "spool.sqlite");
     this.db = new DatabaseSync(this.file);
-    migrate(this.db);
-    this.opts = { now: Date.now, ...options, device: options.device.toLowerCase() };
+    migrate(this.db, options.synchronous);
+    this.opts = { now: Date.now, synchronous: "FULL", ...options, device: options.device.toLowerCase() };
     const chain = this.db.prepare("SELECT device, last_seq, last_hash FROM chain WHERE id = 1").get() as
       | { device: string; last_seq: number; last_hash: string | null } | undefined;
     if (chain) {
@@ -91,7 +92,8 @@ export class Spool {
       insert: this.db.prepare("INSERT INTO records (seq, hash, json, kind, state, created_ms, bytes) VALUES (?, ?, ?, ?, 0, ?, ?)"),
       chain: this.db.prepare("INSERT INTO chain (id, device, last_seq, last_hash) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, last_hash = excluded.last_hash"),
       pending: this.db.prepare("SELECT seq, hash, json, created_ms FROM records WHERE state = 0 AND seq >= ? ORDER BY seq LIMIT ?"),
-      markSent: this.db.prepare("UPDATE records SET state = 1, sent_ms = ?, receipt = ? WHERE seq BETWEEN ? AND ? AND state = 0"),
+      markSent: this.db.prepare("UPDATE records SET state = 1, sent_ms = ? WHERE seq BETWEEN ? AND ? AND state = 0"),
+      receipt: this.db.prepare("INSERT OR REPLACE INTO receipts (first_seq, last_seq, received_ms, receipt) VALUES (?, ?, ?, ?)"),
       setMeta: this.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
       delMeta: this.db.prepare("DELETE FROM meta WHERE key = ?"),
     };
@@ -129,6 +131,7 @@ export class Spool {
     }
     if (count === 0) return false;
     this.db.prepare("DELETE FROM records WHERE state = 1 AND seq <= ?").run(through);
+    this.db.prepare("DELETE FROM receipts WHERE last_seq <= ?").run(through);
     this.bytes -= freed;
     this.evictedTotal += count;
     this.st.setMeta!.run("evicted_total", String(this.evictedTotal));
@@ -216,13 +219,19 @@ export class Spool {
       .map((r) => ({ seq: r.seq, hash: r.hash, json: r.json, createdMs: r.created_ms }));
   }
 
+  /** Records firstSeq..lastSeq were acknowledged; the receipt is stored once for the range. */
   markSent(firstSeq: number, lastSeq: number, receipt: unknown): void {
-    this.st.markSent!.run(this.opts.now(), JSON.stringify(receipt ?? null), firstSeq, lastSeq);
+    const now = this.opts.now();
+    this.tx(() => {
+      this.st.markSent!.run(now, firstSeq, lastSeq);
+      this.st.receipt!.run(firstSeq, lastSeq, now, JSON.stringify(receipt ?? null));
+    });
   }
 
   /** The ledger lacks records from `seq` on (e.g. after a 409): send them again if we still hold them. */
   resetToPending(fromSeq: number): number {
-    return Number(this.db.prepare("UPDATE records SET state = 0, sent_ms = NULL, receipt = NULL WHERE seq >= ? AND state = 1").run(fromSeq).changes);
+    this.db.prepare("DELETE FROM receipts WHERE last_seq >= ?").run(fromSeq);
+    return Number(this.db.prepare("UPDATE records SET state = 0, sent_ms = NULL WHERE seq >= ? AND state = 1").run(fromSeq).changes);
   }
 
   /** Delivered records whose anchoring is not yet verified, oldest first. */
@@ -242,6 +251,8 @@ export class Spool {
       }
       const max = Math.max(...seqs);
       if (max > this.lastAnchoredSeq()) this.st.setMeta!.run("last_anchored_seq", String(max));
+      // receipts whose records are all gone
+      this.db.prepare("DELETE FROM receipts WHERE last_seq < coalesce((SELECT min(seq) FROM records), ?)").run(this.lastSeq + 1);
     });
   }
 

@@ -1,0 +1,110 @@
+// Edge agent throughput: readings/s from the plant simulator through to receipts acknowledged by the ledger,
+// and the agent's CPU per 1k readings. Three processes, so each is measured on its own:
+//   - simulator (child): the plant plus an economiser bank of SENSORS thermocouples, all changing every TICK ms;
+//   - ledger (child): the real service (Fastify + embedded PostgreSQL + anvil, test/helpers/ledger.ts);
+//   - agent (this process): OPC UA subscription (samplingInterval 0 = every change, publishing 100 ms) →
+//     sqlite spool (WAL, synchronous=FULL, one transaction per publish) → EIP-712 signed envelopes of
+//     ENVELOPE records → POST /v1/envelopes; a record counts only when its receipt came back.
+// After WARMUP s, the window of WINDOW s counts acknowledged readings; CPU = process.cpuUsage() delta of the
+// agent process (user + system) divided by acknowledged readings / 1000. Self-audit is off (no proof route needed).
+//   node_modules/node/bin/node --experimental-strip-types bench/edge.bench.ts [sensors] [window-s]
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+
+const role = process.argv[2];
+const SENSORS = Number(process.env.EDGE_BENCH_SENSORS ?? process.argv[2] ?? 300);
+const WINDOW_S = Number(process.argv[3] ?? 10);
+const WARMUP_S = 4;
+const TICK_MS = 50;
+const ENVELOPE = 1000;
+const SYNC = process.env.EDGE_BENCH_SYNC === "NORMAL" ? "NORMAL" : "FULL";
+
+/** Starts `node bench/edge.bench.ts <role> …` and resolves with the JSON it prints first. */
+async function child(args: string[]): Promise<{ proc: ChildProcess; info: Record<string, unknown> }> {
+  const proc = spawn(process.execPath, ["--experimental-strip-types", "--no-warnings", import.meta.filename, ...args], { stdio: ["pipe", "pipe", "inherit"] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: proc.stdout! }).once("line", resolve);
+    proc.once("exit", (code) => reject(new Error(`${args[0]} exited with ${code}`)));
+  });
+  return { proc, info: JSON.parse(line) };
+}
+
+if (role === "sim") {
+  const { startSimulator } = await import("../edge/simulator/server.ts");
+  const sim = await startSimulator({ tickMs: TICK_MS, sensorBankSize: Number(process.argv[3]), alarmEverySeconds: 0 });
+  process.stdout.write(`${JSON.stringify({ endpointUrl: sim.endpointUrl, tags: sim.tags.map((t) => t.tag) })}\n`);
+  process.stdin.on("end", () => void sim.stop().then(() => process.exit(0)));
+  process.stdin.resume();
+} else if (role === "ledger") {
+  const { startTestLedger } = await import("../test/helpers/ledger.ts");
+  const { stopTestCluster } = await import("../test/helpers/postgres.ts");
+  const ledger = await startTestLedger({ config: { CHECKPOINT_INTERVAL_MS: 1000, MAX_RECORDS_PER_ENVELOPE: ENVELOPE } });
+  await ledger.chain.registerDevice(process.argv[3]!);
+  process.stdout.write(`${JSON.stringify({ url: ledger.url, chainId: ledger.chain.chainId, contract: ledger.chain.contract })}\n`);
+  process.stdin.on("end", () => void ledger.close().then(stopTestCluster).then(() => process.exit(0)));
+  process.stdin.resume();
+} else {
+  const { startAgent } = await import("../edge/agent.ts");
+  const { parseConfig } = await import("../edge/config.ts");
+  const { createKeystore } = await import("../edge/keys.ts");
+  const dir = mkdtempSync(join(tmpdir(), "otledger-edge-bench-"));
+  process.env.EDGE_BENCH_PW = "edge-bench-password";
+  const address = await createKeystore(join(dir, "device.json"), process.env.EDGE_BENCH_PW, { scryptN: 1 << 10 });
+  const sim = await child(["sim", String(SENSORS)]);
+  const ledger = await child(["ledger", address]);
+  const tags = (sim.info.tags as string[]).filter((t) => !/RunState|Fault/.test(t));
+  const config = parseConfig({
+    opcua: {
+      endpoint: sim.info.endpointUrl, publishingInterval: 100,
+      nodes: tags.map((tag) => ({ nodeId: `ns=1;s=${tag}`, tag, samplingInterval: 0, queueSize: 1000 })), events: [{}],
+    },
+    device: { keystore: join(dir, "device.json"), passwordEnv: "EDGE_BENCH_PW" },
+    ledger: { url: ledger.info.url, chainId: ledger.info.chainId, contract: ledger.info.contract },
+    envelope: { maxRecords: ENVELOPE, lingerMs: 100 },
+    spool: { dir: join(dir, "spool"), synchronous: SYNC },
+    selfAudit: { enabled: false },
+    control: { port: 0 },
+  }, dir);
+  const quiet = { info() {}, warn() {}, error: (o: object, m?: string) => console.error(m, JSON.stringify(o)) };
+  const timing = { envelopes: 0, buildMs: 0, postMs: 0 };
+  const agent = await startAgent(config, {
+    log: quiet, onEnvelopeTiming: (t) => { timing.envelopes++; timing.buildMs += t.buildMs; timing.postMs += t.postMs; },
+  });
+  // wall time spent inside the (synchronous) spool calls: the event loop is blocked meanwhile
+  const spoolMs: Record<string, number> = { append: 0, pending: 0, markSent: 0 };
+  const spool = agent.spool as unknown as Record<string, (...a: unknown[]) => unknown>;
+  for (const m of Object.keys(spoolMs)) {
+    const orig = spool[m]!.bind(agent.spool);
+    spool[m] = (...a: unknown[]) => { const t0 = performance.now(); try { return orig(...a); } finally { spoolMs[m]! += performance.now() - t0; } };
+  }
+  await agent.capture.ready;
+  const acked = () => agent.sender.lastSentSeq;
+  const produced = () => agent.spool.head().lastSeq;
+  await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
+  const start = { acked: acked(), produced: produced(), cpu: process.cpuUsage(), t: performance.now() };
+  await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
+  const cpu = process.cpuUsage(start.cpu);
+  const seconds = (performance.now() - start.t) / 1000;
+  const ackedN = acked() - start.acked;
+  const producedN = produced() - start.produced;
+  const stats = agent.spool.stats();
+  const result = {
+    bench: "edge", sensors: SENSORS, spoolSynchronous: SYNC, monitoredItems: tags.length, offeredPerSecond: Math.round(tags.length * (1000 / TICK_MS)), windowSeconds: Number(seconds.toFixed(2)),
+    producedPerSecond: Math.round(producedN / seconds), ackedReadingsPerSecond: Math.round(ackedN / seconds),
+    agentCpuMsPer1kReadings: Number(((cpu.user + cpu.system) / 1000 / (ackedN / 1000)).toFixed(1)),
+    agentCpuCores: Number(((cpu.user + cpu.system) / 1e6 / seconds).toFixed(2)),
+    pendingAtEnd: stats.pending, deliveryLagSecondsAtEnd: stats.oldestPendingMs === null ? 0 : Number(((Date.now() - stats.oldestPendingMs) / 1000).toFixed(2)),
+    goalReadingsPerSecond: 5000,
+    spoolMs: Object.fromEntries(Object.entries(spoolMs).map(([k, v]) => [k, Math.round(v)])),
+    envelopes: timing.envelopes, meanBuildMs: Number((timing.buildMs / timing.envelopes).toFixed(1)), meanPostMs: Number((timing.postMs / timing.envelopes).toFixed(1)),
+  };
+  await agent.stop();
+  sim.proc.stdin!.end();
+  ledger.proc.stdin!.end();
+  await Promise.all([sim.proc, ledger.proc].map((p) => new Promise((r) => p.once("exit", r))));
+  process.stdout.write(`one agent: ${result.ackedReadingsPerSecond} acknowledged readings/s (produced ${result.producedPerSecond}/s, offered ${result.offeredPerSecond}/s), ${result.agentCpuMsPer1kReadings} ms agent CPU per 1k readings (${result.agentCpuCores} cores), lag at end ${result.deliveryLagSecondsAtEnd} s\n`);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
