@@ -32,7 +32,10 @@ export function installAccessHook(app: FastifyInstance, log: AccessLog): void {
     if (request.routeOptions.config.access !== "logged" || request.caller === undefined) return payload;
     if (request.caller.role !== "partner" && request.caller.role !== "auditor") return payload;
     if (reply.statusCode >= 500) return payload;
-    await log.append(accessEntry(request, request.accessCount ?? 0, { status: reply.statusCode }));
+    await log.append(accessEntry(request, request.accessCount ?? 0, { status: reply.statusCode })).catch((err: unknown) => {
+      request.log.error({ err }, "access record could not be written: the read is refused");
+      throw err;
+    });
     return payload;
   });
 }

@@ -23,4 +23,6 @@ export const authErrors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema
 export const security = [{ bearer: [] as string[] }];
 
 /** A query-string object: an unknown parameter is a 400 naming that parameter (not a path-less "unrecognized keys"). */
-export const queryObject = <T extends z.ZodRawShape>(shape: T) => z.object(shape).catchall(z.never({ error: "unknown query parameter" }));
+export const queryObject = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape).superRefine((q, ctx) => {
+  for (const key of Object.keys(q)) if (!Object.hasOwn(shape, key)) ctx.addIssue({ code: "custom", path: [key], message: "unknown query parameter" });
+});

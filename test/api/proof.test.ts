@@ -29,7 +29,7 @@ t.test("proof bundles: pending, anchored, verified against the chain, tampered",
   t.same(pending.json(), { status: "pending", index: pendingRecord.index, hash: pendingRecord.hash, expectedCheckpoint: { minTreeSize: pendingRecord.index + 1, index: 1 } });
 
   await api.submit(device.envelope(api.domain, 8)); // enough leaves for checkpoint 1
-  const cp1 = await waitFor(async () => {
+  const cp1 = await waitFor<{ index: number; treeSize: number }>(async () => {
     const res = await api.get("/v1/checkpoints/latest", auditor.key);
     return res.statusCode === 200 && res.json().index >= 1 ? res.json() : undefined;
   }, { what: "checkpoint 1 anchored" });
