@@ -1,15 +1,30 @@
-// Reads tap's TAP stream on stdin and prints the closing line CI reads: "N passed, N failed" (assertions, all levels).
+// Reads tap's TAP stream on stdin and prints the closing line CI reads: "N passed, N failed", counting every
+// assertion at every level. A subtest's own summary line ("ok 3 - file.test.ts") is not an assertion: each child
+// parser produces exactly one such line in its parent, so those are subtracted.
 import { Parser } from "tap-parser";
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-const parser = new Parser({ flat: true }, () => {
-  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+const counts = { pass: 0, fail: 0, skip: 0, subtestPass: 0, subtestFail: 0 };
+
+function watch(parser) {
+  parser.on("assert", (a) => {
+    if (a.skip || a.todo) counts.skip++;
+    else if (a.ok) counts.pass++;
+    else counts.fail++;
+  });
+  parser.on("child", (child) => {
+    child.on("complete", (result) => {
+      if (result.ok) counts.subtestPass++;
+      else counts.subtestFail++;
+    });
+    watch(child);
+  });
+}
+
+const root = new Parser(() => {
+  const passed = counts.pass - counts.subtestPass;
+  // A failed subtest with no failed assertion inside (a crash, a timeout, a planning error) still counts once.
+  const failed = Math.max(counts.fail - counts.subtestFail, counts.fail > 0 ? 1 : 0);
+  console.log(`${passed} passed, ${failed} failed${counts.skip ? `, ${counts.skip} skipped` : ""}`);
 });
-parser.on("assert", (a) => {
-  if (a.skip || a.todo) skipped++;
-  else if (a.ok) passed++;
-  else failed++;
-});
-process.stdin.pipe(parser);
+watch(root);
+process.stdin.pipe(root);
