@@ -31,7 +31,12 @@ export function checkDeviceSnapshot(c: Collected, chain: ChainView, findings: Fi
   }
 }
 
-function checkChainOfDevice(device: string, records: RecordEntry[], startsAtGenesis: boolean, findings: FindingLog): void {
+/**
+ * `complete`: the export holds every record of the device in its range (full scope), so a missing seq is a finding;
+ * in a partial export (grants or filters by kind, site or time) gaps are expected and only prev links between
+ * consecutive seqs are checked.
+ */
+function checkChainOfDevice(device: string, records: RecordEntry[], complete: boolean, startsAtGenesis: boolean, findings: FindingLog): void {
   records.sort((a, b) => a.index - b.index);
   // Log order must follow seq order (a device's envelopes are appended in seq order).
   for (let i = 1; i < records.length; i++) {
@@ -62,6 +67,7 @@ function checkChainOfDevice(device: string, records: RecordEntry[], startsAtGene
     if (i === 0) continue;
     const before = seqs[i - 1]!;
     if (seq !== before + 1) {
+      if (!complete) continue;
       findings.add({ code: "SEQ_GAP", message: `device ${device}: seq jumps from ${before} to ${seq} (${seq - before - 1} missing)`, device, seq: before + 1, index: r.index, expected: before + 1, computed: seq });
       continue;
     }
@@ -82,14 +88,15 @@ export function checkDevices(c: Collected, chain: ChainView, findings: FindingLo
   }
   for (const e of c.envelopes.values()) if (!byDevice.has(e.header.device)) byDevice.set(e.header.device, []);
   const range = c.header?.range;
-  const startsAtGenesis = range !== undefined && range.fromIndex === 0 && range.from === null;
+  const complete = c.header?.scope === "full";
+  const startsAtGenesis = complete && range !== undefined && range.fromIndex === 0 && range.from === null;
   const anchoredSize = chain.checkpoints.at(-1)?.treeSize ?? 0;
   for (const [device, records] of byDevice) {
     const status = chain.devices.get(device);
     if (!status?.registered) {
       findings.add({ code: "DEVICE_NOT_REGISTERED", message: `device ${device} signs ${records.length} exported records but is not registered in LedgerAnchor`, device, expected: "registered", computed: "unknown to the contract" });
     }
-    checkChainOfDevice(device, records, startsAtGenesis, findings);
+    checkChainOfDevice(device, records, complete, startsAtGenesis, findings);
     for (const r of records) {
       const covering = firstCovering(chain.checkpoints, r.index);
       if (status?.revoked && (covering === -1 || covering >= status.revokedAtCheckpoint)) {

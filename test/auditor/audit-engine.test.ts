@@ -106,6 +106,23 @@ for (const c of cases) {
   });
 }
 
+t.test("a partial export (a partner's scope) is judged on what it holds: filtered records are no finding", async (t) => {
+  const boilerAddr = boiler.address.toLowerCase();
+  const partial = tampered((ls) => {
+    ls[0]!.scope = "partial";
+    for (let i = ls.length - 1; i >= 0; i--) {
+      const l = ls[i]!;
+      if (l.type === "record" && l.record.device === boilerAddr && l.record.seq % 2 === 0) { ls.splice(i, 1); ls.at(-1)!.counts.record--; }
+    }
+  });
+  const report = await auditLines(partial, anvil.url);
+  t.same(report.counts, {}, "clean");
+  t.ok(report.stats.partialEnvelopes > 0, "envelopes with filtered records are not rebuilt");
+  const edited = structuredClone(partial);
+  recordAt(edited, pumpAddr, 3).record.body.value.v = -7;
+  t.ok((await auditLines(edited, anvil.url)).counts.RECORD_HASH_MISMATCH, "tampering inside the scope is still found");
+});
+
 // These grow the shared ledger, so they run last, in order.
 t.test("records left unanchored past the SLA are reported, not before", async (t) => {
   const receivedAt = Date.now() - 60 * 60_000;
