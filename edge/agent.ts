@@ -48,7 +48,8 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
     metrics?.alarms.inc({ code: a.code });
   };
   const spool = new Spool(config.spool.dir, { device, maxBytes: config.spool.maxBytes, whenFull: config.spool.whenFull, synchronous: config.spool.synchronous, now: () => now().getTime(), onAlarm: (a) => { log.error({ code: a.code }, a.message); raise(a); } });
-  const client = new LedgerClient(config.ledger.url, config.delivery.requestTimeoutMs);
+  const apiKey = config.ledger.apiKey ? readSecret(config.ledger.apiKey, "ledger.apiKey", env) : undefined;
+  const client = new LedgerClient(config.ledger.url, config.delivery.requestTimeoutMs, apiKey);
 
   let domain: Eip712Domain | null = null;
   let audit: SelfAudit | null = null;

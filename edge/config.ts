@@ -59,6 +59,8 @@ export const ConfigSchema = z.strictObject({
     contract: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
     /** JSON-RPC endpoint of the chain for self-audit (reads LedgerAnchor directly; never trusts the ledger) */
     rpcUrl: z.url().optional(),
+    /** API key (Authorization: Bearer) for reading proofs, if the ledger requires one */
+    apiKey: secretSource.optional(),
   }),
   envelope: z.strictObject({
     maxRecords: z.number().int().min(1).max(10_000).default(500),
@@ -121,6 +123,7 @@ export function parseConfig(raw: unknown, baseDir = "."): AgentConfig {
   if (c.device.passwordFile) c.device.passwordFile = resolve(baseDir, c.device.passwordFile);
   c.spool.dir = resolve(baseDir, c.spool.dir);
   c.opcua.pkiDir = resolve(baseDir, c.opcua.pkiDir ?? resolve(c.spool.dir, "pki"));
+  if (c.ledger.apiKey?.passwordFile) c.ledger.apiKey.passwordFile = resolve(baseDir, c.ledger.apiKey.passwordFile);
   if (c.opcua.credentials?.passwordFile) c.opcua.credentials.passwordFile = resolve(baseDir, c.opcua.credentials.passwordFile);
   return c;
 }

@@ -22,13 +22,18 @@ export class ChainFactsReader {
     this.contract = new Contract(contract, ledgerAnchorAbi, this.provider);
   }
 
-  /** Fetches checkpoints anchored since the last call. */
-  private async refreshCheckpoints(): Promise<void> {
-    const count = Number(await this.contract.getFunction("checkpointCount")());
-    for (let i = this.checkpoints.length; i < count; i++) {
-      const c = await this.contract.getFunction("checkpointAt")(i);
-      this.checkpoints.push({ index: i, treeSize: Number(c.treeSize), root: String(c.root).toLowerCase(), blockNumber: Number(c.blockNumber) });
-    }
+  private refreshing: Promise<void> | null = null;
+
+  /** Fetches checkpoints anchored since the last call; concurrent callers share one refresh. */
+  private refreshCheckpoints(): Promise<void> {
+    this.refreshing ??= (async () => {
+      const count = Number(await this.contract.getFunction("checkpointCount")());
+      for (let i = this.checkpoints.length; i < count; i++) {
+        const c = await this.contract.getFunction("checkpointAt")(i);
+        this.checkpoints[i] = { index: i, treeSize: Number(c.treeSize), root: String(c.root).toLowerCase(), blockNumber: Number(c.blockNumber) };
+      }
+    })().finally(() => { this.refreshing = null; });
+    return this.refreshing;
   }
 
   private async anchorTx(txHash: string) {

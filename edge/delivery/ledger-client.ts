@@ -14,14 +14,19 @@ export interface LedgerInfo {
 export class LedgerClient {
   readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly apiKey: string | undefined;
 
-  constructor(baseUrl: string, timeoutMs: number) {
+  constructor(baseUrl: string, timeoutMs: number, apiKey?: string) {
     this.baseUrl = baseUrl.replace(/\/+$/, "");
     this.timeoutMs = timeoutMs;
+    this.apiKey = apiKey;
   }
 
   private async request(path: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(`${this.baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+    // envelopes authenticate by their device signature; the key is for the read API (proofs)
+    const headers = new Headers(init.headers);
+    if (this.apiKey && (init.method ?? "GET") === "GET") headers.set("authorization", `Bearer ${this.apiKey}`);
+    return fetch(`${this.baseUrl}${path}`, { ...init, headers, signal: AbortSignal.timeout(this.timeoutMs) });
   }
 
   /** chainId and LedgerAnchor address from GET /v1/info, or null if the service does not offer it. */
@@ -67,12 +72,7 @@ export class LedgerClient {
   /** The proof bundle of a record, or a pending marker until it is anchored; null if the ledger does not know it. */
   async proof(hash: string): Promise<{ status: "anchored"; bundle: unknown } | { status: "pending"; body: unknown } | null> {
     const res = await this.request(`/v1/records/${hash}/proof`);
-    if (res.status === 404) {
-      const body = (await res.json().catch(() => null)) as { code?: string } | null;
-      if (body?.code === "record_not_found" || body?.code === "not_found") return null;
-      if (body?.code) return { status: "pending", body };
-      return null;
-    }
+    if (res.status === 404) return null;
     const body = (await res.json()) as { status?: string; bundle?: unknown; version?: string };
     if (res.status === 202 || body.status === "pending") return { status: "pending", body };
     if (!res.ok) throw new Error(`GET /v1/records/${hash}/proof answered ${res.status}`);

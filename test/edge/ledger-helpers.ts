@@ -4,7 +4,7 @@ import type { TestLedger } from "../helpers/ledger.ts";
 
 export async function ledgerRecords(ledger: TestLedger, device: string): Promise<{ seq: number; hash: string; leafIndex: number; record: Record }[]> {
   const res = await ledger.ownerDb.query(
-    "SELECT seq, hash, leaf_index, canonical FROM records WHERE device = $1 ORDER BY seq",
+    "SELECT r.seq, r.hash, l.idx AS leaf_index, r.canonical FROM records r JOIN leaves l ON l.hash = r.hash WHERE r.device = $1 ORDER BY r.seq",
     [Buffer.from(device.slice(2), "hex")],
   );
   return res.rows.map((r: { seq: string; hash: Buffer; leaf_index: string; canonical: string }) => ({
