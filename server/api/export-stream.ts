@@ -6,7 +6,7 @@ import QueryStream from "pg-query-stream";
 import { bytesToHex } from "../db/bytes.ts";
 import type { LedgerContext } from "../context.ts";
 import { exportDevices, exportCheckpoints } from "./export-meta.ts";
-import { recordFilter } from "./records-query.ts";
+import { LEAF_INDEX, RECORDS_FROM, recordFilter } from "./records-query.ts";
 import type { ExportQuery } from "./schemas-export.ts";
 import { Params, type Scope } from "./scope.ts";
 
@@ -50,8 +50,8 @@ export async function* exportLines(ctx: LedgerContext, scope: Scope, q: ExportQu
     const where = await recordFilter(client, { device: q.device, from: q.from, to: q.to }, scope, p);
     let lastEnvelope = -1;
     for await (const r of streamRows<Row>(client,
-      `SELECT r.leaf_index, r.hash, r.canonical, r.envelope_id, e.received_at, e.device AS env_device, e.first_seq, e.count, e.records_root, e.last_hash, e.signature
-       FROM records r JOIN envelopes e ON e.id = r.envelope_id WHERE ${where} AND r.leaf_index < ${p.add(treeSize)}::bigint ORDER BY r.leaf_index`, p.values)) {
+      `SELECT ${LEAF_INDEX} AS leaf_index, r.hash, r.canonical, r.envelope_id, e.received_at, e.device AS env_device, e.first_seq, e.count, e.records_root, e.last_hash, e.signature
+       FROM ${RECORDS_FROM} WHERE ${where} AND e.first_index < ${p.add(treeSize)}::bigint ORDER BY e.first_index, r.seq`, p.values)) {
       const envelope = `e-${r.envelope_id}`;
       const receivedAt = r.received_at.toISOString();
       if (Number(r.envelope_id) !== lastEnvelope) {

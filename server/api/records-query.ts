@@ -1,13 +1,27 @@
-// SQL for record listing and lookup within a caller's scope. Pages are keyed on the global leaf index: ingest
-// assigns indexes in commit order under the log lock, so a reader that sees leaf i sees every leaf below it and
-// "leaf_index > cursor" neither skips nor repeats records while new ones arrive.
+// SQL for record listing and lookup within a caller's scope. A record's leaf index is its envelope's
+// first_index + (seq - first_seq). Pages are keyed on it: ingest assigns indexes in commit order under the log
+// lock, so a reader that sees leaf i sees every leaf below it and "index > cursor" neither skips nor repeats
+// records while new ones arrive. Scans walk envelopes by first_index (device filters apply to envelopes too,
+// through the join's r.device = e.device) and records by envelope.
 import type pg from "pg";
 import { hexToBytes } from "../db/bytes.ts";
 import type { EventType } from "../../core/index.ts";
 import { Params, scopeCondition, type Scope } from "./scope.ts";
 
 type Db = Pick<pg.Pool, "query">;
-export type RecordRow = { leaf_index: string; hash: Buffer; canonical: string };
+export type RecordRow = { leaf_index: number; hash: Buffer; canonical: string };
+
+/** Records with their envelope; `LEAF_INDEX` is the record's global index. */
+export const RECORDS_FROM = "envelopes e JOIN records r ON r.envelope_id = e.id AND r.device = e.device";
+export const LEAF_INDEX = "(e.first_index + (r.seq - e.first_seq))";
+/** Envelopes hold at most this many records (docs/PROTOCOL.md §8): bounds first_index for a cursor. */
+const MAX_ENVELOPE = 4096;
+
+/** "index > cursor", with a bound on e.first_index an index scan can start from. */
+export function afterIndex(cursor: number, p: Params): string {
+  const c = p.add(cursor);
+  return `e.first_index > ${c}::bigint - ${MAX_ENVELOPE} AND ${LEAF_INDEX} > ${c}::bigint`;
+}
 export type StoredRecord = { index: number; hash: string; record: Record<string, unknown> };
 
 export const toStored = (r: RecordRow): StoredRecord => ({ index: Number(r.leaf_index), hash: "0x" + r.hash.toString("hex"), record: JSON.parse(r.canonical) });
@@ -39,16 +53,16 @@ export async function recordFilter(db: Db, q: RecordFilter, scope: Scope, p: Par
 export async function listRecords(db: Db, q: RecordsPageQuery, scope: Scope): Promise<{ records: StoredRecord[]; nextCursor: string | null; hasMore: boolean }> {
   const p = new Params();
   const where = await recordFilter(db, q, scope, p);
-  const after = q.cursor === undefined ? "" : ` AND r.leaf_index > ${p.add(q.cursor)}::bigint`;
+  const after = q.cursor === undefined ? "" : ` AND ${afterIndex(Number(q.cursor), p)}`;
   const res = await db.query<RecordRow>(
-    `SELECT r.leaf_index, r.hash, r.canonical FROM records r WHERE ${where}${after} ORDER BY r.leaf_index LIMIT ${p.add(q.limit + 1)}`, p.values);
+    `SELECT ${LEAF_INDEX} AS leaf_index, r.hash, r.canonical FROM ${RECORDS_FROM} WHERE ${where}${after} ORDER BY e.first_index, r.seq LIMIT ${p.add(q.limit + 1)}`, p.values);
   const rows = res.rows.slice(0, q.limit);
   const last = rows[rows.length - 1];
   return { records: rows.map(toStored), nextCursor: last === undefined ? (q.cursor ?? null) : String(last.leaf_index), hasMore: res.rows.length > q.limit };
 }
 
 export type RecordWithEnvelope = RecordRow & {
-  received_at: Date; envelope_id: string; seq: string; first_seq: string; count: number; first_index: string;
+  received_at: Date; envelope_id: number; seq: number; first_seq: number; count: number; first_index: number;
   env_device: Buffer; records_root: Buffer; last_hash: Buffer; signature: Buffer;
 };
 
@@ -57,8 +71,8 @@ export async function findRecord(db: Db, hash: string, scope: Scope): Promise<Re
   const p = new Params();
   const h = p.add(hexToBytes(hash));
   const res = await db.query<RecordWithEnvelope>(
-    `SELECT r.leaf_index, r.hash, r.canonical, r.seq, e.received_at, e.id AS envelope_id, e.first_seq, e.count, e.first_index,
+    `SELECT ${LEAF_INDEX} AS leaf_index, r.hash, r.canonical, r.seq, e.received_at, e.id AS envelope_id, e.first_seq, e.count, e.first_index,
             e.device AS env_device, e.records_root, e.last_hash, e.signature
-     FROM records r JOIN envelopes e ON e.id = r.envelope_id WHERE r.hash = ${h} AND ${scopeCondition(scope, p)}`, p.values);
+     FROM ${RECORDS_FROM} WHERE r.hash = ${h} AND ${scopeCondition(scope, p)}`, p.values);
   return res.rows[0];
 }

@@ -6,6 +6,8 @@ import type { AccessLog } from "./access-log.ts";
 import { latestAnchored } from "./checkpoints-db.ts";
 import { authErrors, Limit, queryObject, security } from "./schemas-common.ts";
 import { Cursor } from "./schemas-records.ts";
+import { afterIndex, LEAF_INDEX, RECORDS_FROM } from "./records-query.ts";
+import { Params } from "./scope.ts";
 
 const Entry = z.object({
   index: z.number(), hash: z.string(), seq: z.number(), at: z.string(), actor: z.string().nullable(), requestId: z.string().nullable(),
@@ -26,10 +28,13 @@ export function accessRoutes(accessLog: AccessLog): FastifyPluginAsyncZod {
       },
     }, async (request) => {
       const { cursor, limit } = request.query;
+      const p = new Params();
+      const device = p.add(hexToBytes(accessLog.address));
       const res = await db.query<{ leaf_index: number; hash: Buffer; seq: number; payload: { ts: string; body: { actor: string | null; text: string; source?: { ref: string } } }; checkpoint: number | null }>(
-        `SELECT r.leaf_index, r.hash, r.seq, r.payload, (SELECT min(c.idx) FROM checkpoints c WHERE c.tree_size > r.leaf_index) AS checkpoint
-         FROM records r WHERE r.device = $1 AND r.leaf_index > $2 ORDER BY r.leaf_index LIMIT $3`,
-        [hexToBytes(accessLog.address), cursor ?? -1, limit + 1]);
+        `SELECT x.*, (SELECT min(c.idx) FROM checkpoints c WHERE c.tree_size > x.leaf_index) AS checkpoint FROM (
+           SELECT ${LEAF_INDEX} AS leaf_index, r.hash, r.seq, r.payload FROM ${RECORDS_FROM}
+           WHERE r.device = ${device} AND ${afterIndex(cursor === undefined ? -1 : Number(cursor), p)} ORDER BY e.first_index, r.seq LIMIT ${p.add(limit + 1)}) x`,
+        p.values);
       const latest = await latestAnchored(db, chain);
       const rows = res.rows.slice(0, limit);
       const entries = rows.map((r) => {

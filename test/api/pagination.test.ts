@@ -42,7 +42,7 @@ t.test("pages neither lose nor repeat records under concurrent ingest", async (t
     }
   }
   await ingest;
-  const all = await api.ownerDb.query<{ leaf_index: number }>("SELECT leaf_index FROM records WHERE kind = 'reading' ORDER BY leaf_index");
+  const all = await api.ownerDb.query<{ leaf_index: number }>("SELECT leaf_index FROM records_indexed WHERE kind = 'reading' ORDER BY leaf_index");
   const expected = all.rows.map((r) => Number(r.leaf_index));
   t.ok(pages > 5, `paged while ingesting (${pages} pages)`);
   t.equal(new Set(seen).size, seen.length, "no record twice");

@@ -1,0 +1,48 @@
+// Bulk synthetic records for export and benchmark runs: inserted with SQL (not through ingest), contiguous
+// leaves after the current log end, under ingest's log lock. Hashes are synthetic: fine for streaming and
+// query plans, not for verification.
+import type pg from "pg";
+import { LOG_LOCK } from "../../server/ingest/store.ts";
+
+export type BulkOptions = { devices: string[]; count: number; perEnvelope?: number; eventEvery?: number; padding?: number };
+
+/** Inserts `count` records spread round-robin over `devices` in envelopes of `perEnvelope`. Returns the first index. */
+export async function insertBulkRecords(owner: pg.Pool, o: BulkOptions): Promise<number> {
+  const per = o.perEnvelope ?? 1000;
+  const client = await owner.connect();
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock($1, $2)", [...LOG_LOCK]);
+    const base = Number((await client.query("SELECT coalesce(max(idx) + 1, 0) AS n FROM leaves")).rows[0].n);
+    const devices = o.devices.map((d) => Buffer.from(d.slice(2), "hex"));
+    await client.query(`CREATE TEMP TABLE bulk ON COMMIT DROP AS
+      SELECT g AS i, $1::bytea[] AS devs FROM generate_series(0, $2::int - 1) g`, [devices, o.count]);
+    // Envelope e holds records [e*per, (e+1)*per); every record of an envelope has the envelope's device.
+    await client.query(`CREATE TEMP TABLE bulk_env ON COMMIT DROP AS
+      SELECT e, nextval('envelopes_id_seq') AS id FROM generate_series(0, ($1::int - 1) / $2::int) e`, [o.count, per]);
+    // Records first (the envelope foreign key is deferred), as ingest does.
+    await client.query(`INSERT INTO records (device, seq, hash, prev, ts, kind, envelope_id, payload, canonical)
+      SELECT x.dev, x.seq, x.h, NULL, x.ts, x.kind, x.env, x.c::jsonb, x.c FROM (
+        SELECT sha256(int8send($1::bigint + b.i)) AS h, ($2::bytea[])[1 + ((b.i / $3::int) % $4::int)] AS dev,
+               1 + (b.i / ($3::int * $4::int)) * $3::int + (b.i % $3::int) AS seq,
+               timestamptz '2026-01-01T00:00:00Z' + b.i * interval '1 second' AS ts,
+               CASE WHEN b.i % $5::int = 0 THEN 'event' ELSE 'reading' END AS kind, env.id AS env,
+               CASE WHEN b.i % $5::int = 0
+                 THEN json_build_object('v', 1, 'kind', 'event', 'seq', b.i, 'body', json_build_object('type', 'maintenance', 'text', repeat('x', $6::int)))::text
+                 ELSE json_build_object('v', 1, 'kind', 'reading', 'seq', b.i, 'body', json_build_object('tag', 'tag-' || (b.i % 50), 'unit', 'bar', 'value', json_build_object('t', 'Double', 'v', b.i), 'pad', repeat('p', $6::int)))::text
+               END AS c
+        FROM bulk b JOIN bulk_env env ON env.e = b.i / $3::int) x`, [base, devices, per, devices.length, o.eventEvery ?? 10, o.padding ?? 100]);
+    await client.query(`INSERT INTO envelopes (id, device, first_seq, count, records_root, last_hash, signature, first_index)
+      SELECT b.id, ($1::bytea[])[1 + (b.e % $2::int)], 1 + (b.e / $2::int) * $3::int, least($3::int, $4::int - b.e * $3::int),
+             sha256(int8send(b.e)), sha256(int8send(b.e + 1)), decode(repeat('00', 65), 'hex'), $5::bigint + b.e * $3::int
+      FROM bulk_env b`, [devices, devices.length, per, o.count, base]);
+    await client.query("INSERT INTO leaves (idx, hash) SELECT $1::bigint + i, sha256(int8send($1::bigint + i)) FROM generate_series(0, $2::int - 1) i", [base, o.count]);
+    await client.query("COMMIT");
+    return base;
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
