@@ -28,7 +28,7 @@ export interface AgentStatus {
   ledger: { url: string; lastSentSeq: number; domain: { chainId: string; contract: string } | null };
   spool: ReturnType<Spool["stats"]>;
   selfAudit: { enabled: boolean; verified: number };
-  alarms: { code: string; message: string; at: string }[];
+  alarms: { code: string; message: string; at: string; seq?: number }[];
 }
 export type AgentHandle = Awaited<ReturnType<typeof startAgent>>;
 
@@ -42,7 +42,7 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
 
   const alarms: AgentStatus["alarms"] = [];
   let metrics: ReturnType<typeof createAgentMetrics> | null = null;
-  const raise = (a: { code: string; message: string }) => {
+  const raise = (a: { code: string; message: string; seq?: number }) => {
     alarms.push({ ...a, at: toTimestamp(now()) });
     if (alarms.length > 100) alarms.shift();
     metrics?.alarms.inc({ code: a.code });
