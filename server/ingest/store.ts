@@ -1,7 +1,7 @@
 // Stores one verified envelope in one transaction, after checking it continues the device's chain.
 // Two advisory locks, always in this order: the device's (serialises its chain checks across replicas) and
-// the log's (taken last and held to commit, so leaf indexes are contiguous and follow commit order: a reader
-// that sees leaf i sees every leaf below i).
+// the log's (taken last, after the bulk insert, and held to commit, so leaf indexes are contiguous and follow
+// commit order: a reader that sees leaf i sees every leaf below i).
 import type pg from "pg";
 import { bytesToHex, hexToBytes } from "../db/bytes.ts";
 import { IngestError } from "./errors.ts";
@@ -49,29 +49,30 @@ async function storeInTransaction(client: pg.PoolClient, v: VerifiedEnvelope): P
   if (records[0]!.prev !== head.hash) {
     throw new IngestError(409, "prev_mismatch", "records[0].prev is not the hash of the device's last stored record", ["records", 0, "prev"], expectation(head));
   }
+  // The records go in first, outside the log lock, so concurrent envelopes write their bulk in parallel.
+  const id = (await client.query<{ id: number }>("SELECT nextval('envelopes_id_seq') AS id")).rows[0]!.id;
+  await client.query(INSERT_RECORDS, [device, header.firstSeq, id, v.hashes.map(hexToBytes), v.canonicals]);
+  // Under the log lock (held to commit): only the envelope row with its first leaf index, and the leaves.
   await client.query("SELECT pg_advisory_xact_lock($1, $2)", [...LOG_LOCK]);
-  const res = await client.query<{ first_index: number }>(INSERT_ENVELOPE, [
-    device, header.firstSeq, header.count, hexToBytes(header.recordsRoot), hexToBytes(header.lastHash), hexToBytes(signature),
-    v.hashes.map(hexToBytes), v.canonicals,
+  const res = await client.query<{ first_index: number }>(INSERT_ENVELOPE_AND_LEAVES, [
+    id, device, header.firstSeq, header.count, hexToBytes(header.recordsRoot), hexToBytes(header.lastHash), hexToBytes(signature), v.hashes.map(hexToBytes),
   ]);
   return { status: 201, receipt: buildReceipt(header, v.hashes, res.rows[0]!.first_index) };
 }
 
-// One statement: the envelope, its records (payload jsonb parsed from the canonical text) and their leaves.
-const INSERT_ENVELOPE = `
+// Payload jsonb is parsed from the canonical text, so the bytes are sent once.
+const INSERT_RECORDS = `
+INSERT INTO records (device, seq, hash, prev, ts, kind, envelope_id, payload, canonical)
+SELECT $1, $2 + u.i - 1, u.h, decode(substr(j.p->>'prev', 3), 'hex'), (j.p->>'ts')::timestamptz, j.p->>'kind', $3, j.p, u.c
+FROM unnest($4::bytea[], $5::text[]) WITH ORDINALITY AS u(h, c, i), LATERAL (SELECT u.c::jsonb AS p) AS j`;
+
+const INSERT_ENVELOPE_AND_LEAVES = `
 WITH env AS (
-  INSERT INTO envelopes (device, first_seq, count, records_root, last_hash, signature, first_index)
-  VALUES ($1, $2, $3, $4, $5, $6, (SELECT coalesce(max(idx) + 1, 0) FROM leaves))
-  RETURNING id, first_index
-), u AS (
-  SELECT h, c, c::jsonb AS p, i FROM unnest($7::bytea[], $8::text[]) WITH ORDINALITY AS u(h, c, i)
-), rec AS (
-  INSERT INTO records (leaf_index, hash, device, seq, prev, ts, kind, envelope_id, payload, canonical)
-  SELECT env.first_index + u.i - 1, u.h, $1, $2 + u.i - 1, decode(substr(u.p->>'prev', 3), 'hex'),
-         (u.p->>'ts')::timestamptz, u.p->>'kind', env.id, u.p, u.c
-  FROM env, u
+  INSERT INTO envelopes (id, device, first_seq, count, records_root, last_hash, signature, first_index)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT coalesce(max(idx) + 1, 0) FROM leaves))
+  RETURNING first_index
 ), lv AS (
-  INSERT INTO leaves (idx, hash) SELECT env.first_index + u.i - 1, u.h FROM env, u
+  INSERT INTO leaves (idx, hash) SELECT env.first_index + u.i - 1, u.h FROM env, unnest($8::bytea[]) WITH ORDINALITY AS u(h, i)
 )
 SELECT first_index FROM env`;
 

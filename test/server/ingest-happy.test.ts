@@ -39,7 +39,7 @@ t.test("submit -> receipt -> anchored checkpoint confirmed on-chain", async (t) 
   const ok = await ledger.chain.ledger.getFunction("verifyInclusion")(covering[0], 6, second.body.records[1]!.hash, proof);
   t.equal(ok, true, "LedgerAnchor verifies the record's inclusion in the checkpoint that first covers it");
 
-  const rows = await ledger.ownerDb.query("SELECT canonical, payload FROM records WHERE leaf_index = 0");
+  const rows = await ledger.ownerDb.query("SELECT canonical, payload FROM records_indexed WHERE leaf_index = 0");
   t.same(JSON.parse(rows.rows[0].canonical), envA.records[0], "canonical text is stored and parses back to the record");
   t.same(rows.rows[0].payload, envA.records[0], "payload jsonb holds the record");
   const row = await waitFor(async () => (await ledger.ownerDb.query("SELECT tx_hash, block_number FROM anchors WHERE checkpoint_idx = $1", [anchored.index])).rows[0]);

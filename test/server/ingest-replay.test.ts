@@ -59,7 +59,7 @@ t.test("replay, equivocation, concurrency", async (t) => {
     }));
     const leaves = await ledger.ownerDb.query("SELECT count(*)::int AS n, max(idx)::int AS m FROM leaves");
     t.equal(leaves.rows[0].m, leaves.rows[0].n - 1, "no holes in the leaf indexes");
-    const joined = await ledger.ownerDb.query("SELECT count(*)::int AS n FROM leaves l JOIN records r ON r.leaf_index = l.idx AND r.hash = l.hash");
+    const joined = await ledger.ownerDb.query("SELECT count(*)::int AS n FROM leaves l JOIN records_indexed r ON r.leaf_index = l.idx AND r.hash = l.hash");
     t.equal(joined.rows[0].n, leaves.rows[0].n, "every leaf is its record's hash");
     for (const d of devices) {
       const rows = await ledger.ownerDb.query("SELECT seq, encode(hash, 'hex') AS h, encode(prev, 'hex') AS p FROM records WHERE device = $1 ORDER BY seq", [Buffer.from(d.address.slice(2), "hex")]);

@@ -36,19 +36,22 @@ CREATE TABLE envelopes (
 );
 
 -- Records: the exact canonical JSON (RFC 8785, UTF-8) that was hashed, and the same as jsonb for queries.
+-- A record's leaf index is its envelope's first_index + (seq - first_seq): see records_indexed. Records are
+-- inserted before the log lock is taken (the envelope row, with first_index, comes under it), hence the
+-- deferred foreign key.
 CREATE TABLE records (
-  leaf_index bigint PRIMARY KEY,
+  device bytea NOT NULL CHECK (length(device) = 20),
+  seq bigint NOT NULL CHECK (seq >= 1),
   hash bytea NOT NULL UNIQUE CHECK (length(hash) = 32),
-  device bytea NOT NULL,
-  seq bigint NOT NULL,
   prev bytea,
   ts timestamptz NOT NULL,
   kind text NOT NULL CHECK (kind IN ('reading', 'event')),
-  envelope_id bigint NOT NULL REFERENCES envelopes (id),
+  envelope_id bigint NOT NULL REFERENCES envelopes (id) DEFERRABLE INITIALLY DEFERRED,
   payload jsonb NOT NULL,
   canonical text NOT NULL,
-  UNIQUE (device, seq)
+  PRIMARY KEY (device, seq)
 );
+CREATE INDEX records_envelope ON records (envelope_id);
 
 -- The global log: leaf index -> record hash, contiguous from 0, in commit order.
 CREATE TABLE leaves (
@@ -114,6 +117,12 @@ CREATE TABLE equivocations (
   UNIQUE (device, seq, conflicting_hash)
 );
 
+-- Records with their global leaf index.
+CREATE VIEW records_indexed AS
+  SELECT e.first_index + (r.seq - e.first_seq) AS leaf_index, r.*
+  FROM records r JOIN envelopes e ON e.id = r.envelope_id;
+GRANT SELECT ON records_indexed TO otledger_app;
+
 CREATE FUNCTION otledger_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION 'otledger: % on append-only table % is refused', TG_OP, TG_TABLE_NAME
@@ -136,5 +145,6 @@ GRANT SELECT, INSERT, UPDATE ON devices TO otledger_app;
 GRANT USAGE ON SEQUENCE envelopes_id_seq, anchor_txs_id_seq, anchors_id_seq, equivocations_id_seq TO otledger_app;
 
 -- Down Migration
+DROP VIEW records_indexed;
 DROP TABLE equivocations, anchors, anchor_txs, checkpoints, merkle_nodes, leaves, records, envelopes, devices;
 DROP FUNCTION otledger_append_only();
