@@ -45,4 +45,18 @@ t.test("submit -> receipt -> anchored checkpoint confirmed on-chain", async (t) 
   const row = await waitFor(async () => (await ledger.ownerDb.query("SELECT tx_hash, block_number FROM anchors WHERE checkpoint_idx = $1", [anchored.index])).rows[0]);
   const receipt = await ledger.chain.provider.getTransactionReceipt("0x" + row.tx_hash.toString("hex"));
   t.equal(receipt?.blockNumber, Number(row.block_number), "the anchor row names the mined transaction and its block");
+
+  // Operability, over real HTTP: request ids, health, readiness, metrics.
+  const health = await fetch(`${ledger.url}/healthz`, { headers: { "x-request-id": "trace-42" } });
+  t.equal(health.status, 200);
+  t.equal(health.headers.get("x-request-id"), "trace-42", "a given request id is echoed");
+  t.ok((await fetch(`${ledger.url}/healthz`)).headers.get("x-request-id"), "one is generated otherwise");
+  const ready = await (await fetch(`${ledger.url}/readyz`)).json() as { status: string; anchoring: { leader: boolean; logSize: number } };
+  t.equal(ready.status, "ok");
+  t.equal(ready.anchoring.logSize, 10);
+  t.equal(ready.anchoring.leader, true, "this replica runs the anchorer");
+  const metrics = await (await fetch(`${ledger.url}/metrics`)).text();
+  t.match(metrics, /otledger_ingest_records_total 10/, "records counted");
+  t.match(metrics, /otledger_ingest_envelopes_total\{outcome="accepted"\} 3/, "envelopes counted by outcome");
+  t.match(metrics, /otledger_last_anchored_tree_size \d+/, "last anchored size exported");
 });
