@@ -1,0 +1,117 @@
+// The demo's story, step by step. Each step prints what happened and records its checks on the Story.
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { expect, principalWithKey } from "./api.ts";
+import { fullAudit, verifyFile } from "./auditor.ts";
+import { anchorFigures, anchoring, gasSummary, waitAnchoredNow } from "./chain.ts";
+import type { Cleanup } from "./cleanup.ts";
+import { startLedger } from "./ledger.ts";
+import { partnerStep } from "./partner.ts";
+import { recordMaintenance, startPlantAgent, startSimulatorIn } from "./plant.ts";
+import { int, short, type Story } from "./story.ts";
+import { tamperProofBundle, tamperRegulatorBundle } from "./tamper.ts";
+
+export type DemoDirs = { ledger: string; edge: string; artifacts: string };
+export type DemoOptions = { streamSeconds: number; dirs: DemoDirs; reportFile: string };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+export async function runDemo(story: Story, o: DemoOptions, cleanup: Cleanup): Promise<void> {
+  const windowStart = new Date();
+  story.step(1, "Plant, ledger and chain start; the edge device is enrolled and streams");
+  const ledger = await startLedger(o.dirs.ledger, cleanup);
+  story.line("PostgreSQL 18 (embedded)", `${o.dirs.ledger}/postgres`);
+  story.line(`anvil chain ${ledger.chainId}`, `${ledger.rpcUrl}  LedgerAnchor ${ledger.contract}`);
+  story.line("ledger service + partner API", `${ledger.url}  (log ${ledger.logFile})`);
+  const sim = await startSimulatorIn(o.dirs.edge, cleanup);
+  story.line("OPC UA plant simulator", `${sim.endpointUrl}  (${sim.tags.length} tags: pumps, boiler, compressor)`);
+  const plant = await startPlantAgent(o.dirs.edge, ledger, sim, cleanup);
+  story.check("device key created and enrolled on-chain", true, `${plant.device} registered by the registrar in tx ${short(plant.enrollTx.txHash)} (block ${plant.enrollTx.blockNumber})`);
+  const { agent } = plant;
+  await Promise.race([agent.capture.ready, sleep(20_000).then(() => { throw new Error("the agent did not connect to the OPC UA simulator within 20 s"); })]);
+  story.line(`edge agent streaming ${plant.tags} tags for ${o.streamSeconds} s`, `(control ${agent.control.url}, log ${plant.logFile})`);
+
+  const streamMs = o.streamSeconds * 1000;
+  const started = Date.now();
+  let maintenance: { seq: number; hash: string } | undefined;
+  let nextReport = started + 5000;
+  story.step(2, "A maintenance job is recorded while the plant runs");
+  while (Date.now() - started < streamMs) {
+    const t = Date.now() - started;
+    if (maintenance === undefined && t >= streamMs * 0.4) {
+      maintenance = await recordMaintenance(agent, { asset: "P-101", workOrder: "WO-1042", actor: "j.doe", text: "replaced mechanical seal, vibration back to normal" });
+      story.line(`t+${(t / 1000).toFixed(0)} s technician → agent`, `maintenance P-101 WO-1042: seq ${maintenance.seq} ${short(maintenance.hash)}`);
+      sim.raiseMaintenance({ asset: "P-102", workOrder: "WO-1043", technician: "a.kim", text: "impeller inspected" });
+      story.line(`t+${(t / 1000).toFixed(0)} s PLC raises OPC UA event`, "maintenance P-102 WO-1043 (captured by the agent's event subscription)");
+    }
+    if (Date.now() >= nextReport) {
+      const s = agent.spool.stats();
+      const a = await anchoring(ledger);
+      story.line(`t+${((Date.now() - started) / 1000).toFixed(0)} s`, `${int(s.lastSeq)} records signed, ${int(agent.sender.lastSentSeq)} acknowledged, ${a.anchoredCheckpoints} checkpoints anchored`);
+      nextReport += 5000;
+    }
+    await sleep(Math.min(250, Math.max(0, streamMs - (Date.now() - started))));
+  }
+  if (maintenance === undefined) throw new Error("the stream ended before the maintenance event was recorded");
+  await agent.capture.stop();
+  const lastSeq = agent.spool.head().lastSeq;
+  await waitFor("the agent to deliver every record", 20_000, () => (agent.spool.stats().pending === 0 && agent.sender.lastSentSeq >= lastSeq ? true : undefined));
+  story.check("every record signed by the agent was acknowledged", agent.sender.lastSentSeq === lastSeq, `seq 1..${lastSeq} delivered`);
+  const anchoredNow = await waitAnchoredNow(ledger);
+  story.check("the log is anchored on-chain", anchoredNow.anchoredSize >= anchoredNow.target, `log size ${int(anchoredNow.target)} covered: tree size ${int(anchoredNow.anchoredSize)} in checkpoint ${anchoredNow.anchoredCheckpoints - 1}`);
+  const status = agent.status();
+  story.check("edge self-audit raised no alarm", status.alarms.length === 0,
+    `${int(status.selfAudit.verified)} records already verified against LedgerAnchor by the agent itself${status.alarms.length ? `; alarms: ${status.alarms.map((a) => a.code).join(", ")}` : ""}`);
+  const envelopes = (await agent.metrics.envelopes.get()).values.reduce((n, v) => n + v.value, 0);
+  await plant.stop();
+
+  const auditor = await principalWithKey(ledger.url, ledger.adminKey, "regulator-audit", "auditor");
+  const events = await expect(200, ledger.url, "GET", `/v1/records?device=${plant.device}&eventType=maintenance`, auditor.key);
+  story.check("both maintenance events are in the ledger", events.records.length >= 2,
+    events.records.map((r: { record: { seq: number; body: { asset: string; workOrder: string } } }) => `seq ${r.record.seq} ${r.record.body.asset} ${r.record.body.workOrder}`).join(", "));
+  const reading = await expect(200, ledger.url, "GET", `/v1/records?device=${plant.device}&kind=reading&limit=1`, auditor.key);
+
+  story.step(3, "A partner queries with a scoped key");
+  const partner = await partnerStep(story, ledger, maintenance, reading.records[0].hash, windowStart);
+
+  story.step(4, "The auditor verifies the proof bundle and audits the whole ledger, trusting only the chain");
+  let verified = "not run";
+  const proofFile = join(o.dirs.artifacts, "proof-bundle.json");
+  if (partner.bundle !== null) {
+    await writeFile(proofFile, JSON.stringify(partner.bundle, null, 2));
+    story.line(`otledger verify ${proofFile}`);
+    const v = await verifyFile(story, proofFile, ledger.rpcUrl);
+    verified = v.ok ? `✓ valid (${v.checks} checks)` : `✗ invalid: ${v.codes.join(", ")}`;
+    story.check("proof bundle verifies against LedgerAnchor", v.ok, verified);
+  }
+  await waitAnchoredNow(ledger);
+  story.line(`otledger audit --api ${ledger.url} --html ${o.reportFile}`);
+  const report = await fullAudit(story, ledger, auditor.key, o.reportFile);
+  story.check("full audit is clean", report.verdict === "clean", `${int(report.stats.records)} records, ${int(report.stats.signaturesVerified)} signatures, ${report.stats.checkpointsChecked} checkpoint roots rebuilt`);
+  story.line("HTML report", o.reportFile);
+
+  story.step(5, "Tampering is detected (scratch copies only; the live ledger is untouched)");
+  const bundleCodes = partner.bundle === null ? [] : await tamperProofBundle(story, proofFile, o.dirs.artifacts, ledger.rpcUrl);
+  const auditCodes = await tamperRegulatorBundle(story, ledger, auditor.key, o.dirs.artifacts, plant.device);
+
+  const chain = await anchorFigures(ledger);
+  const device = report.devices.find((d) => d.address === plant.device);
+  story.figure("records delivered by the agent", `${int(lastSeq)} (seq 1..${lastSeq}, ${int(device?.records ?? 0)} in the audited export)`);
+  story.figure("envelopes", `${int(envelopes)} from the agent; ${int(report.stats.envelopes)} in the ledger incl. the access log`);
+  story.figure("records in the ledger", `${int(report.stats.records)} (agent + access log of every partner/auditor read)`);
+  story.figure("checkpoints anchored", `${chain.checkpoints}, last tree size ${int(chain.lastTreeSize)}`);
+  story.figure("gas per anchor", gasSummary(chain.gas));
+  story.figure("proof bundle verify", verified);
+  story.figure("full audit", `${report.verdict.toUpperCase()} — ${report.totalFindings} findings, ${int(report.stats.records)} records in ${Math.round(report.stats.totalMs)} ms`);
+  story.figure("tamper detected", [bundleCodes.length ? `bundle: ${bundleCodes.join(", ")}` : "", auditCodes.length ? `audit: ${auditCodes.join(", ")}` : ""].filter(Boolean).join("; ") || "no");
+}
