@@ -29,15 +29,13 @@ export async function startLedger(dataDir: string, cleanup: Cleanup): Promise<De
     DATA_DIR: dataDir, PORT: 0, LOG_LEVEL: "info",
     CHECKPOINT_INTERVAL_MS: 2000, CHAIN_POLL_INTERVAL_MS: 200, ANCHOR_TX_TIMEOUT_MS: 10_000,
   });
-  const runtime = await bootstrap(config, { gracefulSignals: true });
-  cleanup.add("PostgreSQL and anvil", () => runtime.stop());
+  const runtime = await cleanup.track("PostgreSQL and anvil", bootstrap(config, { gracefulSignals: true }), (r) => r.stop());
   const logFile = join(runtime.dataDir, "service.log");
   const logStream = createWriteStream(logFile, { flags: "a" });
   cleanup.add("service log", () => new Promise((resolve) => logStream.end(resolve)));
-  const app = await buildApp({ config, database: runtime.database, chain: runtime.chain }, {
+  const app = await cleanup.track("ledger service", buildApp({ config, database: runtime.database, chain: runtime.chain }, {
     logger: { level: config.LOG_LEVEL, stream: logStream, redact: ["req.headers.authorization", "req.headers.cookie"] },
-  });
-  cleanup.add("ledger service", () => app.close());
+  }), (a) => a.close());
   const adminKey = generateKey().key;
   const api = await apiOptionsFromEnv({}, runtime.dataDir);
   await app.register(otledgerApi, { serviceKey: api.serviceKey, adminKey, rateLimitPerMinute: 100_000, print: () => {} });

@@ -54,8 +54,11 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     story.print(`\n${signal}: stopping everything the demo started …`);
     void cleanup.run().then((failed) => {
       if (failed.length) story.print(`could not stop cleanly: ${failed.join(", ")}`);
-      story.print(`data kept in ${root}`);
-      process.exit(signal === "SIGINT" ? 130 : 143);
+      const remove = opts.keep || failed.length ? Promise.resolve() : rm(root, { recursive: true, force: true });
+      void remove.then(() => {
+        story.print(opts.keep || failed.length ? `data kept in ${root}` : `removed ${root}`);
+        process.exit(signal === "SIGINT" ? 130 : 143);
+      });
     });
   });
 }

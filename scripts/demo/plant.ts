@@ -29,9 +29,7 @@ export async function startSimulatorIn(dir: string, cleanup: Cleanup): Promise<S
   const toFile = (...args: unknown[]) => appendFileSync(opcuaLog, format(...args) + "\n");
   setWarningLogger(toFile);
   setErrorLogger(toFile);
-  const sim = await startSimulator({ port: 0, tickMs: 100, pkiDir: join(dir, "sim-pki"), alarmEverySeconds: 0 });
-  cleanup.add("OPC UA simulator", () => sim.stop());
-  return sim;
+  return cleanup.track("OPC UA simulator", startSimulator({ port: 0, tickMs: 100, pkiDir: join(dir, "sim-pki"), alarmEverySeconds: 0 }), (sim) => sim.stop());
 }
 
 export async function enrollDevice(dir: string, ledger: DemoLedger): Promise<{ keystore: string; password: string; device: string; tx: { txHash: string; blockNumber: number } }> {
@@ -63,10 +61,9 @@ export async function startPlantAgent(dir: string, ledger: DemoLedger, sim: Simu
   }, dir);
   const logFile = join(dir, "agent.log");
   const log = pino({ name: "otledger-edge", level: "info" }, pino.destination({ dest: logFile, sync: true }));
-  const agent = await startAgent(config, { log, env: { [PASSWORD_ENV]: password, [API_KEY_ENV]: selfKey.key } });
   let stopping: Promise<void> | undefined;
+  const agent = await cleanup.track("edge agent", startAgent(config, { log, env: { [PASSWORD_ENV]: password, [API_KEY_ENV]: selfKey.key } }), (a) => (stopping ??= a.stop()));
   const stop = () => (stopping ??= agent.stop());
-  cleanup.add("edge agent", stop);
   return { sim, agent, device, enrollTx: tx, tags: sim.tags.length, logFile, stop };
 }
 
