@@ -36,6 +36,8 @@ export const ConfigSchema = z.object({
   /** Largest accepted request body; bigger ones get 413. */
   BODY_LIMIT_BYTES: int(1024, 8 * 1024 * 1024),
   MAX_RECORDS_PER_ENVELOPE: int(1, 2000),
+  /** Worker threads verifying envelopes (hashing, signature recovery); 0 verifies on the event loop. */
+  VERIFY_WORKERS: int(0, 1),
   REQUEST_TIMEOUT_MS: int(100, 30000),
   /** Anchoring lag beyond which /readyz reports degraded anchoring. */
   READY_MAX_ANCHOR_LAG_MS: int(1000, 60000),

@@ -4,6 +4,7 @@ import type { Eip712Domain } from "../core/index.ts";
 import type { ChainConnection } from "./chain/connection.ts";
 import type { DeviceRegistry } from "./chain/registry.ts";
 import type { Config } from "./config.ts";
+import type { VerifyPool } from "./ingest/verify-pool.ts";
 import type { LedgerMetrics } from "./ops/metrics.ts";
 import type { LeaderElection } from "./runtime/leader.ts";
 
@@ -15,6 +16,8 @@ export type LedgerContext = {
   registry: DeviceRegistry;
   domain: Eip712Domain;
   metrics: LedgerMetrics;
+  /** Envelope verification (worker threads). */
+  verifier: VerifyPool;
   /** Set once the workers plugin registered: leader election for the integrator and anchorer. */
   leader?: LeaderElection;
 };

@@ -50,7 +50,15 @@ export async function recordFilter(db: Db, q: RecordFilter, scope: Scope, p: Par
   return c.join(" AND ");
 }
 
-export async function listRecords(db: Db, q: RecordsPageQuery, scope: Scope): Promise<{ records: StoredRecord[]; nextCursor: string | null; hasMore: boolean }> {
+export type RecordsPage = { rows: RecordRow[]; nextCursor: string | null; hasMore: boolean };
+
+/** The page as JSON text (shape RecordsPage in schemas-records.ts), with each record's canonical text spliced in. */
+export function pageJson(page: RecordsPage): string {
+  const records = page.rows.map((r) => `{"index":${Number(r.leaf_index)},"hash":"0x${r.hash.toString("hex")}","record":${r.canonical}}`);
+  return `{"records":[${records.join(",")}],"nextCursor":${JSON.stringify(page.nextCursor)},"hasMore":${page.hasMore}}`;
+}
+
+export async function listRecords(db: Db, q: RecordsPageQuery, scope: Scope): Promise<RecordsPage> {
   const p = new Params();
   const where = await recordFilter(db, q, scope, p);
   const after = q.cursor === undefined ? "" : ` AND ${afterIndex(Number(q.cursor), p)}`;
@@ -58,7 +66,7 @@ export async function listRecords(db: Db, q: RecordsPageQuery, scope: Scope): Pr
     `SELECT ${LEAF_INDEX} AS leaf_index, r.hash, r.canonical FROM ${RECORDS_FROM} WHERE ${where}${after} ORDER BY e.first_index, r.seq LIMIT ${p.add(q.limit + 1)}`, p.values);
   const rows = res.rows.slice(0, q.limit);
   const last = rows[rows.length - 1];
-  return { records: rows.map(toStored), nextCursor: last === undefined ? (q.cursor ?? null) : String(last.leaf_index), hasMore: res.rows.length > q.limit };
+  return { rows, nextCursor: last === undefined ? (q.cursor ?? null) : String(last.leaf_index), hasMore: res.rows.length > q.limit };
 }
 
 export type RecordWithEnvelope = RecordRow & {

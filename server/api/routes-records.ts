@@ -5,7 +5,7 @@ import { bytesToHex } from "../db/bytes.ts";
 import { READERS } from "./auth.ts";
 import { notFound } from "./errors.ts";
 import { proofFor } from "./proof.ts";
-import { findRecord, listRecords, toStored } from "./records-query.ts";
+import { findRecord, listRecords, pageJson, toStored } from "./records-query.ts";
 import { authErrors, ErrorSchema, security } from "./schemas-common.ts";
 import { HashParams, PendingProof, ProofQuery, RecordDetail, RecordsPage, RecordsQuery } from "./schemas-records.ts";
 import { scopeOf } from "./scope.ts";
@@ -18,10 +18,11 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get("/records", {
     config,
     schema: { tags: ["records"], summary: "Records in scope, oldest first, by cursor", security, querystring: RecordsQuery, response: { 200: RecordsPage, ...authErrors } },
-  }, async (request) => {
+  }, async (request, reply) => {
     const page = await listRecords(db, request.query, await scopeOf(db, request.caller!));
-    request.accessCount = page.records.length;
-    return page;
+    request.accessCount = page.rows.length;
+    // The stored canonical text is spliced in as is (it is valid JSON): no parse and re-serialise per record.
+    return reply.type("application/json; charset=utf-8").send(pageJson(page) as never);
   });
 
   app.get("/records/:hash", {

@@ -5,10 +5,9 @@ import { EnvelopeSchema } from "../../core/index.ts";
 import { RegistryUnavailableError } from "../chain/registry.ts";
 import { IngestError } from "./errors.ts";
 import { storeEnvelope } from "./store.ts";
-import { verifyEnvelope } from "./verify.ts";
 
 export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { db, registry, domain, metrics, config } = app.ledger;
+  const { db, registry, verifier, metrics, config } = app.ledger;
 
   app.post("/envelopes", { schema: { body: EnvelopeSchema }, bodyLimit: config.BODY_LIMIT_BYTES }, async (request, reply) => {
     const envelope = request.body;
@@ -16,7 +15,7 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
       if (envelope.records.length > config.MAX_RECORDS_PER_ENVELOPE) {
         throw new IngestError(413, "envelope_too_large", `at most ${config.MAX_RECORDS_PER_ENVELOPE} records per envelope`, ["records"], { expected: config.MAX_RECORDS_PER_ENVELOPE, computed: envelope.records.length });
       }
-      const verified = verifyEnvelope(envelope, domain);
+      const verified = await verifier.verify(envelope);
       const device = await registry.status(envelope.header.device).catch((err: unknown) => {
         if (err instanceof RegistryUnavailableError) throw new IngestError(503, "registry_unavailable", "the device is not known here and the chain cannot be asked now; retry later", ["header", "device"]);
         throw err;

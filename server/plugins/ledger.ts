@@ -5,6 +5,7 @@ import type { Wallet } from "ethers";
 import { envelopeDomain } from "../../core/index.ts";
 import { connectChain } from "../chain/connection.ts";
 import { DeviceRegistry } from "../chain/registry.ts";
+import { VerifyPool } from "../ingest/verify-pool.ts";
 import type { Config } from "../config.ts";
 import type { LedgerContext } from "../context.ts";
 import { createPool } from "../db/pool.ts";
@@ -34,6 +35,9 @@ export const ledgerPlugin = fp<LedgerPluginOptions>(async (app, opts) => {
   });
   follow.start();
   app.addHook("onClose", async () => { await follow.stop(); });
-  const ledger: LedgerContext = { config, db, chain, registry, domain: envelopeDomain(chain.chainId, chain.contractAddress), metrics };
+  const domain = envelopeDomain(chain.chainId, chain.contractAddress);
+  const verifier = new VerifyPool(config.VERIFY_WORKERS, domain);
+  app.addHook("onClose", async () => { await verifier.close(); });
+  const ledger: LedgerContext = { config, db, chain, registry, domain, metrics, verifier };
   app.decorate("ledger", ledger);
 }, { name: "otledger-ledger", fastify: "5.x" });
