@@ -2,7 +2,7 @@
 // record, signatures recovered once per envelope on a worker thread meanwhile (collectAndSign) → every check
 // (analyze: envelope roots, log rebuild, per-device chains). The chain view is built from the same ledger instead of read over RPC: the reads are one per checkpoint
 // and per device, not per record, and are excluded by the goal (issue 6: ≥ 50k records/s).
-//   node_modules/node/bin/node --experimental-strip-types bench/audit.bench.ts [records] [runs]
+//   node_modules/node/bin/node --experimental-strip-types bench/audit.bench.ts [records] [runs] [threads]
 import { loadavg } from "node:os";
 import { Readable } from "node:stream";
 import { Wallet, keccak256, toUtf8Bytes } from "ethers";
@@ -14,6 +14,8 @@ import { readNdjson } from "../auditor/format/ndjson.ts";
 
 const RECORDS = Number(process.argv[2] ?? 200_000);
 const RUNS = Number(process.argv[3] ?? 5);
+/** Worker threads for record hashing and signatures (default: one per core; 0 = all on the main thread). */
+const THREADS = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
 const DEVICES = 8;
 const ENVELOPE = 250;
 const CHECKPOINT_EVERY = 20_000;
@@ -81,7 +83,7 @@ for (let run = 0; run < RUNS; run++) {
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   const stream = Readable.from((function* () { for (const l of lines) yield l + "\n"; })());
-  const { c, signers } = await collectAndSign(readNdjson(stream, "bench"), findings);
+  const { c, signers } = await collectAndSign(readNdjson(stream, "bench"), findings, THREADS === undefined ? {} : { threads: THREADS });
   const collected = performance.now();
   const report = analyze(c, chain, findings, { source: "bench", now: Date.now(), slaMs: 3_600_000, expectEnd: true, signers });
   const end = performance.now();
@@ -92,7 +94,7 @@ for (let run = 0; run < RUNS; run++) {
 }
 const rates = totals.map((ms) => RECORDS / (ms / 1000));
 const result = {
-  bench: "audit", records: RECORDS, runs: RUNS, envelopeSize: ENVELOPE,
+  bench: "audit", records: RECORDS, runs: RUNS, envelopeSize: ENVELOPE, threads: THREADS ?? "default",
   recordsPerSecond: { median: Math.round(median(rates)), min: Math.round(Math.min(...rates)), max: Math.round(Math.max(...rates)) },
   msMedian: { total: Math.round(median(totals)), collect: Math.round(median(collects)), analyze: Math.round(median(analyzes)), cpu: Math.round(median(cpus)) },
   recordsPerCpuSecond: Math.round(RECORDS / (median(cpus) / 1000)), loadAverage: loadavg()[0],

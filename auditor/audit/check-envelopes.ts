@@ -3,7 +3,7 @@
 import { MerkleTree, envelopeDomain, recoverEnvelopeSigner, toHex32 } from "../../core/index.ts";
 import type { Collected, RecordEntry } from "./collect.ts";
 import type { FindingLog } from "./findings.ts";
-import type { Signers } from "./signature-pool.ts";
+import type { Signers } from "./signatures.ts";
 
 export type EnvelopeStats = { envelopes: number; signaturesVerified: number; rootsChecked: number; partial: number };
 

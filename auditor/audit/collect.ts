@@ -1,26 +1,13 @@
 // Pass 1 of an audit: read the export stream once, validate each line, hash each record, keep what later checks need.
-import { toHex32 } from "../../core/index.ts";
-import { recordHashOf } from "./record-hash.ts";
 import type { RawLine } from "../format/ndjson.ts";
 import {
   ExportLineSchema, type CheckpointLine, type DeviceLine, type EndLine, type EnvelopeLine, type HeaderLine, type LineType,
 } from "../format/lines.ts";
 import type { FindingLog } from "./findings.ts";
+import { processRecordText, processRecordValue, type ReadingPoint, type RecordEntry, type RecordOutcome } from "./record-line.ts";
+import type { WorkerPool } from "./worker-pool.ts";
 
-/** What the audit keeps of one record: its place, its chain links and its recomputed hash (never the stored one). */
-export type RecordEntry = {
-  index: number;
-  hash: Buffer;
-  device: string;
-  seq: number;
-  prev: string | null;
-  envelope: string;
-  /** When the service committed it (ms since epoch), else the record's own ts. */
-  receivedAt: number;
-};
-
-/** A numeric reading, kept only for the HTML report's plots. */
-export type ReadingPoint = { device: string; tag: string; t: number; value: number };
+export type { ReadingPoint, RecordEntry } from "./record-line.ts";
 
 export type Collected = {
   header: HeaderLine | null;
@@ -42,16 +29,15 @@ export type CollectOptions = {
   /** Each envelope as it arrives (after the header), so signatures can be checked while the stream is read. */
   onEnvelope?: (envelope: EnvelopeLine, header: HeaderLine) => void;
   onRecord?: (count: number) => void;
+  /** Record lines are parsed and hashed on these workers once `startWorkersAfter` record lines have been seen. */
+  pool?: WorkerPool;
+  startWorkersAfter?: number;
 };
 
-const leafBuffer = (capacity: number) => Buffer.allocUnsafe(Math.max(capacity, 1024) * 32);
+const RECORD_BATCH = 512;
+export const RECORD_WORKER_THRESHOLD = 5000;
 
-function numericReading(record: Record<string, unknown>): { tag: string; value: number } | null {
-  if (record.kind !== "reading") return null;
-  const body = record.body as { tag?: unknown; value?: { v?: unknown } } | undefined;
-  const v = body?.value?.v;
-  return typeof body?.tag === "string" && typeof v === "number" && Number.isFinite(v) ? { tag: body.tag, value: v } : null;
-}
+const leafBuffer = (capacity: number) => Buffer.allocUnsafe(Math.max(capacity, 1024) * 32);
 
 /** Consumes the stream. Malformed lines and stored hashes that differ from the recomputed ones become findings. */
 export async function collect(
@@ -63,14 +49,57 @@ export async function collect(
     header: null, devices: new Map(), checkpoints: [], envelopes: new Map(), records: [], leaves: leafBuffer(0), leafCount: 0,
     end: null, counts: { header: 0, device: 0, checkpoint: 0, envelope: 0, record: 0, leaves: 0, end: 0 }, readings: [],
   };
+  const apply = (o: RecordOutcome) => {
+    for (const f of o.findings) findings.add(f);
+    if (!o.entry) return;
+    c.counts.record++;
+    // Buffers come back from workers as plain Uint8Arrays.
+    c.records.push(Buffer.isBuffer(o.entry.hash) ? o.entry : { ...o.entry, hash: Buffer.from(o.entry.hash) });
+    if (o.reading) c.readings.push(o.reading);
+    opts.onRecord?.(c.records.length);
+  };
+  const keepReadings = opts.keepReadings ?? false;
+  const pool = opts.pool;
+  const startAfter = opts.startWorkersAfter ?? RECORD_WORKER_THRESHOLD;
+  let seenRecordLines = 0;
+  let batch: [string, number, string][] = [];
+  const inFlight = new Set<Promise<void>>();
+  const flushRecords = async () => {
+    const items = batch;
+    batch = [];
+    if (!pool?.started) {
+      for (const [source, line, text] of items) apply(processRecordText(text, `${source}:${line}`, line, keepReadings));
+      return;
+    }
+    const run: Promise<void> = pool.run({ kind: "records", keepReadings, items }).then((reply) => {
+      if (reply.kind === "records") reply.outcomes.forEach(apply);
+    }, () => {
+      // A worker failed (it should not): process this batch here instead.
+      for (const [source, line, text] of items) apply(processRecordText(text, `${source}:${line}`, line, keepReadings));
+    }).finally(() => inFlight.delete(run));
+    inFlight.add(run);
+    // Back-pressure: never more than a few batches per worker queued.
+    if (inFlight.size >= pool.threads * 3) await Promise.race(inFlight);
+  };
+
   for await (const raw of lines) {
     const where = `${raw.source}:${raw.line}`;
+    if ("text" in raw) {
+      if (++seenRecordLines === startAfter) pool?.start();
+      batch.push([raw.source, raw.line, raw.text]);
+      if (batch.length >= RECORD_BATCH) await flushRecords();
+      continue;
+    }
     if ("error" in raw) {
       findings.add({ code: "EXPORT_MALFORMED", message: `${where}: ${raw.error}`, line: raw.line });
       continue;
     }
     const type = (raw.value as { type?: unknown } | null)?.type;
     if (typeof type !== "string" || !(type in c.counts)) continue; // unknown line types are ignored (forward compatible)
+    if (type === "record") {
+      apply(processRecordValue(raw.value, where, raw.line, keepReadings));
+      continue;
+    }
     const parsed = ExportLineSchema.safeParse(raw.value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -96,30 +125,7 @@ export async function collect(
           if (c.header) opts.onEnvelope?.(line, c.header);
         }
         break;
-      case "record": {
-        // Hash the record exactly as received (not zod's output copy): the hash is what the device signed.
-        const received = (raw.value as { record: unknown }).record;
-        const r = line.record;
-        let hash: Buffer;
-        try {
-          hash = recordHashOf(received);
-        } catch (err) {
-          findings.add({ code: "EXPORT_MALFORMED", message: `${where}: record ${r.device} seq ${r.seq} has no canonical form: ${(err as Error).message}`, device: r.device, seq: r.seq, index: line.index, line: raw.line });
-          break;
-        }
-        if (toHex32(hash) !== line.hash) {
-          findings.add({ code: "RECORD_HASH_MISMATCH", message: `record at leaf ${line.index} (${r.device} seq ${r.seq}) does not hash to its stored hash`,
-            device: r.device, seq: r.seq, index: line.index, expected: line.hash, computed: toHex32(hash) });
-        }
-        const at = Date.parse(line.receivedAt ?? r.ts);
-        c.records.push({ index: line.index, hash, device: r.device, seq: r.seq, prev: r.prev, envelope: line.envelope, receivedAt: Number.isNaN(at) ? 0 : at });
-        if (opts.keepReadings) {
-          const reading = numericReading(received as unknown as Record<string, unknown>);
-          if (reading) c.readings.push({ device: r.device, tag: reading.tag, t: Date.parse(r.ts), value: reading.value });
-        }
-        opts.onRecord?.(c.records.length);
-        break;
-      }
+      case "record": break; // handled above
       case "leaves": {
         if (line.start !== c.leafCount) {
           findings.add({ code: "EXPORT_MALFORMED", message: `${where}: leaves chunk starts at ${line.start}, expected ${c.leafCount}`, line: raw.line, expected: c.leafCount, computed: line.start });
@@ -137,6 +143,8 @@ export async function collect(
       case "end": c.end = line; break;
     }
   }
+  await flushRecords();
+  await Promise.all(inFlight);
   c.leaves = c.leaves.subarray(0, c.leafCount * 32);
   return c;
 }

@@ -9,7 +9,8 @@ import { checkDevices } from "./check-devices.ts";
 import { checkEnvelopes, groupByEnvelope } from "./check-envelopes.ts";
 import { checkAnchoredRoots, checkDuplicateLeaves, checkRecordsInLog } from "./check-log.ts";
 import { collect, type Collected, type ReadingPoint } from "./collect.ts";
-import { SignaturePool, type Signers } from "./signature-pool.ts";
+import { SignatureQueue, type Signers } from "./signatures.ts";
+import { WorkerPool } from "./worker-pool.ts";
 import { FindingLog, type Finding, type FindingCode } from "./findings.ts";
 
 export type AuditStats = {
@@ -112,25 +113,30 @@ export function analyze(c: Collected, chain: ChainView, findings: FindingLog, op
 }
 
 /**
- * Pass 1 with signature recovery on worker threads, overlapped with parsing and hashing. Signers are recovered for
- * the export's own EIP-712 domain; if the audit pins another chain or contract, checkEnvelopes recovers again.
+ * Pass 1 on worker threads once the export proves large: record lines parsed and hashed, envelope signers
+ * recovered (for the export's own EIP-712 domain; if the audit pins another chain or contract, checkEnvelopes
+ * recovers again), while the main thread reads lines and keeps the results.
  */
-export async function collectAndSign(lines: AsyncIterable<RawLine>, findings: FindingLog, opts: { keepReadings?: boolean; progress?: AuditProgress; threads?: number } = {}): Promise<{ c: Collected; signers: Signers | null }> {
-  let pool: SignaturePool | null = null;
+export async function collectAndSign(
+  lines: AsyncIterable<RawLine>,
+  findings: FindingLog,
+  opts: { keepReadings?: boolean; progress?: AuditProgress; threads?: number; startWorkersAfter?: number } = {},
+): Promise<{ c: Collected; signers: Signers | null }> {
+  const pool = new WorkerPool(opts.threads);
+  let queue: SignatureQueue | null = null;
   try {
     const c = await collect(lines, findings, {
       keepReadings: opts.keepReadings ?? false, onRecord: opts.progress?.onRecord, onHeader: opts.progress?.onHeader,
+      pool, ...(opts.startWorkersAfter === undefined ? {} : { startWorkersAfter: opts.startWorkersAfter }),
       onEnvelope: (e, h) => {
-        pool ??= new SignaturePool(h.chainId, h.contract, opts.threads);
-        pool.add({ id: e.id, header: e.header, signature: e.signature });
+        queue ??= new SignatureQueue(pool, h.chainId, h.contract);
+        queue.add({ id: e.id, header: e.header, signature: e.signature });
       },
     });
-    // A worker that fails (it should not) costs speed, not correctness: checkEnvelopes then recovers inline.
-    const signers = pool ? await (pool as SignaturePool).finish().catch(() => null) : null;
+    const signers = queue ? await (queue as SignatureQueue).finish() : null;
     return { c, signers };
-  } catch (err) {
-    await (pool as SignaturePool | null)?.finish().catch(() => null);
-    throw err;
+  } finally {
+    await pool.close();
   }
 }
 

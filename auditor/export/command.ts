@@ -5,7 +5,7 @@ import { writeJsonBundle, writeTarBundle, type BundleLine } from "../format/bund
 import { openExportStream } from "../format/export-api.ts";
 import { InputError } from "../format/input-error.ts";
 import { ExportLineSchema, type CheckpointLine } from "../format/lines.ts";
-import type { RawLine } from "../format/ndjson.ts";
+import { parseLine, type RawLine } from "../format/ndjson.ts";
 
 export type ExportBundleOptions = { api: string; apiKey: string; from?: string; to?: string; device?: string[]; out: string; rpc?: string };
 export type ExportSummary = { out: string; counts: Record<string, number>; completedFromChain: number };
@@ -27,7 +27,8 @@ async function completeCheckpoint(line: CheckpointLine, reader: LedgerAnchorRead
 async function* validated(raw: AsyncIterable<RawLine>, rpc: string | undefined, summary: ExportSummary): AsyncGenerator<BundleLine> {
   let reader: LedgerAnchorReader | null = null;
   try {
-    for await (const r of raw) {
+    for await (const read of raw) {
+      const r = "text" in read ? parseLine(read.source, read.line, read.text) : read;
       if ("error" in r) throw new InputError("input_format", `export line ${r.line}: ${r.error}`);
       const parsed = ExportLineSchema.safeParse(r.value);
       if (!parsed.success) {
