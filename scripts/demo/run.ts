@@ -111,6 +111,8 @@ export async function runDemo(story: Story, o: DemoOptions, cleanup: Cleanup): P
   story.figure("records in the ledger", `${int(report.stats.records)} (agent + access log of every partner/auditor read)`);
   story.figure("checkpoints anchored", `${chain.checkpoints}, last tree size ${int(chain.lastTreeSize)}`);
   story.figure("gas per anchor", gasSummary(chain.gas));
+  const totalGas = chain.gas.reduce((a, b) => a + b, 0);
+  if (chain.lastTreeSize > 0) story.figure("gas per record (this run)", `${int(Math.round(totalGas / chain.lastTreeSize))} (${int(totalGas)} gas for ${int(chain.lastTreeSize)} leaves, one checkpoint every 2 s)`);
   story.figure("proof bundle verify", verified);
   story.figure("full audit", `${report.verdict.toUpperCase()} — ${report.totalFindings} findings, ${int(report.stats.records)} records in ${Math.round(report.stats.totalMs)} ms`);
   story.figure("tamper detected", [bundleCodes.length ? `bundle: ${bundleCodes.join(", ")}` : "", auditCodes.length ? `audit: ${auditCodes.join(", ")}` : ""].filter(Boolean).join("; ") || "no");
