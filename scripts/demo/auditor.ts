@@ -13,10 +13,11 @@ import type { DemoLedger } from "./ledger.ts";
 import type { Story } from "./story.ts";
 
 /** `otledger verify <file> --rpc <url>`: prints one line per check; returns whether the bundle is valid and the failed codes. */
-export async function verifyFile(story: Story, file: string, rpcUrl: string, opts: { quiet?: boolean } = {}): Promise<{ ok: boolean; checks: number; codes: string[] }> {
+export async function verifyFile(story: Story, file: string, rpcUrl: string): Promise<{ ok: boolean; checks: number; codes: string[] }> {
   const outcome = await verifyBundleFile(file, rpcUrl);
   const checks = outcome.result.checks;
-  if (!opts.quiet) story.line(checks.map((c) => `${c.ok ? "✓" : "✗"} ${c.name}`).join("  "));
+  const marks = checks.map((c) => `${c.ok ? "✓" : "✗"} ${c.name}`);
+  for (let i = 0; i < marks.length; i += 8) story.line(marks.slice(i, i + 8).join("  "));
   return { ok: outcome.result.ok, checks: checks.length, codes: checks.filter((c) => !c.ok).map((c) => c.code ?? c.name) };
 }
 

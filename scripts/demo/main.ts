@@ -63,6 +63,16 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+// A crash must not orphan PostgreSQL or anvil: stop everything, then exit 1. A stray rejection in a background task
+// is reported but does not decide the outcome; the checks do.
+process.on("uncaughtException", (err) => {
+  process.stderr.write(`otledger demo: unexpected error: ${err.stack ?? err.message}\n`);
+  void cleanup.run().then(() => process.exit(1));
+});
+process.on("unhandledRejection", (err) => {
+  process.stderr.write(`otledger demo: background task failed: ${(err as Error)?.message ?? String(err)}\n`);
+});
+
 story.print(`otledger demo — data directory ${root} (temporary; ./.otledger is not touched)`);
 try {
   await runDemo(story, { streamSeconds: opts.seconds, dirs, reportFile }, cleanup);
