@@ -1,11 +1,14 @@
 // Simulator → agent → spool: values keep unit and StatusCode; simulator events, alarms, manual and CSV events arrive.
+import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import t from "tap";
 import { StatusCodes } from "node-opcua";
 import { startAgent } from "../../edge/agent.ts";
 import { parseCmmsCsv } from "../../edge/capture/cmms-csv.ts";
 import { startSimulator } from "../../edge/simulator/server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { edgeConfig, makeKeystore, spoolRecords, tempDir, testLog } from "./helpers.ts";
+import { PW_ENV, edgeConfig, makeKeystore, spoolRecords, tempDir, testLog } from "./helpers.ts";
 
 const dir = tempDir("capture");
 const sim = await startSimulator({ tickMs: 50, timeScale: 5 });
@@ -81,4 +84,36 @@ t.test("a manual event and a CMMS CSV import arrive through the control endpoint
   const imported = events().filter((r) => r.kind === "event" && r.body.source?.system === "cmms-csv");
   t.equal(imported.length, 2, "both CSV rows recorded");
   t.match(imported[0], { ts: "2026-11-20T08:15:00.000Z", body: { type: "maintenance", asset: "P-102", workOrder: "WO-1001", actor: "k.lee", text: "Coupling aligned, 0.05 mm", source: { ref: "WO-1001" } } });
+});
+
+t.test("CLI: edge event, import-csv and status talk to the running agent", async (t) => {
+  const file = join(dir, "plant.json");
+  writeFileSync(file, JSON.stringify({
+    opcua: { endpoint: sim.endpointUrl, nodes: [{ nodeId: "ns=1;s=P-101.Flow", tag: "P-101.Flow" }] },
+    device: { keystore: key.file, passwordEnv: PW_ENV }, ledger: { url: "http://127.0.0.1:9" }, spool: { dir: config.spool.dir },
+  }));
+  const csv = join(dir, "cmms.csv");
+  writeFileSync(csv, "Work Order,Asset,Description,Technician\nWO-2001,B-201,Safety valve tested,m.ortiz\n");
+  // async: the agent answering the CLI runs in this very process
+  const cli = (...args: string[]) => new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, ["--experimental-strip-types", "--no-warnings", join(import.meta.dirname, "fixtures/otledger.ts"), "edge", ...args, "--config", file], { encoding: "utf8", timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ status: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+  });
+
+  const ev = await cli("event", "--type", "maintenance", "--asset", "P-101", "--work-order", "WO-123", "--text", "bearing greased", "--actor", "a.kim");
+  t.equal(ev.status, 0, ev.stderr);
+  const seq = Number(/recorded seq (\d+)/.exec(ev.stdout)?.[1]);
+  t.match(events().find((r) => r.seq === seq)?.body, { type: "maintenance", asset: "P-101", workOrder: "WO-123", actor: "a.kim", text: "bearing greased" }, "the manual event is a signed-chain record");
+
+  const imp = await cli("import-csv", csv);
+  t.equal(imp.status, 0, imp.stderr);
+  t.match(imp.stdout, /imported 1 events/);
+  t.ok(events().some((r) => r.kind === "event" && r.body.workOrder === "WO-2001" && r.body.source?.system === "cmms-csv"), "CSV row recorded");
+
+  const st = await cli("status", "--json");
+  t.equal(st.status, 0, st.stderr);
+  const status = JSON.parse(st.stdout);
+  t.equal(status.device, agent.device);
+  t.equal(status.opcua.state, "connected");
+  t.ok(status.spool.lastSeq >= seq, "status shows the spool head");
 });
