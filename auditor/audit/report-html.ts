@@ -52,9 +52,13 @@ const PLOT_SCRIPT = `
 const data = JSON.parse(document.getElementById("audit-data").textContent);
 const width = Math.min(1000, document.body.clientWidth - 40);
 if (data.timeline.length) {
-  new uPlot({ title: "Anchored tree size", width, height: 220, scales: { x: { time: true } },
+  const ts = data.timeline.map((c) => c.timestamp);
+  const plot = new uPlot({ title: "Anchored tree size", width, height: 220, scales: { x: { time: true } },
     series: [{}, { label: "tree size", stroke: "#2b6cb0", points: { show: true } }] },
-    [data.timeline.map((c) => c.timestamp), data.timeline.map((c) => c.treeSize)], document.getElementById("timeline-plot"));
+    [ts, data.timeline.map((c) => c.treeSize)], document.getElementById("timeline-plot"));
+  // Checkpoints anchored within a minute (a dev chain) would get a range of years: show two minutes around them.
+  const lo = Math.min(...ts), hi = Math.max(...ts);
+  if (hi - lo < 60) plot.setScale("x", { min: lo - 60, max: hi + 60 });
 }
 const host = document.getElementById("device-plots");
 for (const s of data.series) {
