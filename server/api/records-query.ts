@@ -35,10 +35,10 @@ export type RecordsPageQuery = RecordFilter & { cursor?: string; limit: number }
 export async function recordFilter(db: Db, q: RecordFilter, scope: Scope, p: Params): Promise<string> {
   const c: string[] = [];
   const devices = q.device === undefined ? undefined : Array.isArray(q.device) ? q.device : [q.device];
-  if (devices !== undefined) c.push(devices.length === 1 ? `r.device = ${p.add(hexToBytes(devices[0]!))}` : `r.device = ANY(${p.add(devices.map(hexToBytes))}::bytea[])`);
+  if (devices !== undefined) c.push(devices.length === 1 ? `e.device = ${p.add(hexToBytes(devices[0]!))}` : `e.device = ANY(${p.add(devices.map(hexToBytes))}::bytea[])`);
   if (q.site !== undefined) {
     const res = await db.query<{ address: Buffer }>("SELECT address FROM api_devices WHERE site = $1", [q.site]);
-    c.push(`r.device = ANY(${p.add(res.rows.map((r) => r.address))}::bytea[])`);
+    c.push(`e.device = ANY(${p.add(res.rows.map((r) => r.address))}::bytea[])`);
   }
   const kind = q.tag !== undefined ? "reading" : q.eventType !== undefined ? "event" : q.kind;
   if (kind !== undefined) c.push(`r.kind = ${p.add(kind)}`);

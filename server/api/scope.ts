@@ -52,13 +52,14 @@ function devicesOf(g: ResolvedGrant): string[] | null {
   return g.siteDevices;
 }
 
-/** The scope as a condition on `r` (records), or "TRUE". */
+/** The scope as a condition on `r` (records) joined with `e` (their envelopes), or "TRUE". */
 export function scopeCondition(scope: Scope, p: Params): string {
   if (scope.full) return "TRUE";
   const parts = scope.grants.map((g) => {
     const c: string[] = [];
     const devices = devicesOf(g);
-    if (devices !== null) c.push(devices.length === 1 ? `r.device = ${p.add(hexToBytes(devices[0]!))}` : `r.device = ANY(${p.add(devices.map(hexToBytes))}::bytea[])`);
+    // On the envelope (e.device = r.device): device filters then pick envelopes, and records come by envelope.
+    if (devices !== null) c.push(devices.length === 1 ? `e.device = ${p.add(hexToBytes(devices[0]!))}` : `e.device = ANY(${p.add(devices.map(hexToBytes))}::bytea[])`);
     if (g.kind !== null) c.push(`r.kind = ${p.add(g.kind)}`);
     if (g.from !== null) c.push(`r.ts >= ${p.add(g.from)}::timestamptz`);
     if (g.to !== null) c.push(`r.ts < ${p.add(g.to)}::timestamptz`);
@@ -66,7 +67,7 @@ export function scopeCondition(scope: Scope, p: Params): string {
   });
   if (parts.length === 0) return "FALSE";
   const granted = parts.length === 1 ? parts[0]! : `(${parts.join(" OR ")})`;
-  return scope.hidden.length === 0 ? granted : `${granted} AND r.device <> ALL(${p.add(scope.hidden.map(hexToBytes))}::bytea[])`;
+  return scope.hidden.length === 0 ? granted : `${granted} AND e.device <> ALL(${p.add(scope.hidden.map(hexToBytes))}::bytea[])`;
 }
 
 export function deviceInScope(scope: Scope, device: string): boolean {

@@ -49,7 +49,7 @@ export class LeaderElection {
   async #try(): Promise<void> {
     try {
       if (this.#client === undefined) {
-        const client = new pg.Client({ connectionString: this.#opts.connectionString, application_name: "otledger-leader" });
+        const client = new pg.Client({ connectionString: this.#opts.connectionString, application_name: "otledger-leader", keepAlive: true });
         client.on("error", (err) => { this.#opts.log?.("leader connection lost", { err: err.message }); void this.#stepDown(); });
         await client.connect();
         this.#client = client;
