@@ -1,6 +1,6 @@
 // Bulk synthetic records for export and benchmark runs: inserted with SQL (not through ingest), contiguous
-// leaves after the current log end, under ingest's log lock. Hashes are synthetic: fine for streaming and
-// query plans, not for verification.
+// leaves after the current log end, under ingest's log lock. Records have the protocol's shape (so bundles can be
+// assembled) but hashes and signatures are synthetic: fine for streaming, plans and timing, not for verification.
 import type pg from "pg";
 import { LOG_LOCK } from "../../server/ingest/store.ts";
 
@@ -22,16 +22,25 @@ export async function insertBulkRecords(owner: pg.Pool, o: BulkOptions): Promise
       SELECT e, nextval('envelopes_id_seq') AS id FROM generate_series(0, ($1::int - 1) / $2::int) e`, [o.count, per]);
     // Records first (the envelope foreign key is deferred), as ingest does.
     await client.query(`INSERT INTO records (device, seq, hash, prev, ts, kind, envelope_id, payload, canonical)
-      SELECT x.dev, x.seq, x.h, NULL, x.ts, x.kind, x.env, x.c::jsonb, x.c FROM (
-        SELECT sha256(int8send($1::bigint + b.i)) AS h, ($2::bytea[])[1 + ((b.i / $3::int) % $4::int)] AS dev,
-               1 + (b.i / ($3::int * $4::int)) * $3::int + (b.i % $3::int) AS seq,
-               timestamptz '2026-01-01T00:00:00Z' + b.i * interval '1 second' AS ts,
-               CASE WHEN b.i % $5::int = 0 THEN 'event' ELSE 'reading' END AS kind, env.id AS env,
-               CASE WHEN b.i % $5::int = 0
-                 THEN json_build_object('v', 1, 'kind', 'event', 'seq', b.i, 'body', json_build_object('type', 'maintenance', 'text', repeat('x', $6::int)))::text
-                 ELSE json_build_object('v', 1, 'kind', 'reading', 'seq', b.i, 'body', json_build_object('tag', 'tag-' || (b.i % 50), 'unit', 'bar', 'value', json_build_object('t', 'Double', 'v', b.i), 'pad', repeat('p', $6::int)))::text
-               END AS c
-        FROM bulk b JOIN bulk_env env ON env.e = b.i / $3::int) x`, [base, devices, per, devices.length, o.eventEvery ?? 10, o.padding ?? 100]);
+      SELECT x.dev, x.seq, x.h, x.prev, x.ts, x.kind, x.env, x.c::jsonb, x.c FROM (
+        SELECT y.*, CASE WHEN y.kind = 'event'
+          THEN json_build_object('v', 1, 'device', '0x' || encode(y.dev, 'hex'), 'seq', y.seq, 'prev', y.prev_hex, 'ts', y.ts_text, 'kind', 'event',
+                 'body', json_build_object('type', 'maintenance', 'asset', 'pump-' || (y.i % 7), 'workOrder', null, 'actor', null, 'text', repeat('x', $6::int)))::text
+          ELSE json_build_object('v', 1, 'device', '0x' || encode(y.dev, 'hex'), 'seq', y.seq, 'prev', y.prev_hex, 'ts', y.ts_text, 'kind', 'reading',
+                 'body', json_build_object('tag', 'tag-' || (y.i % 50), 'nodeId', 'ns=2;s=' || repeat('n', $6::int), 'value', json_build_object('t', 'Double', 'v', y.i),
+                   'unit', 'bar', 'status', 0, 'sourceTs', null, 'serverTs', null))::text
+          END AS c
+        FROM (
+          SELECT z.*, CASE WHEN z.seq = 1 THEN NULL ELSE sha256(int8send(z.seq) || z.dev) END AS prev,
+                 CASE WHEN z.seq = 1 THEN NULL ELSE '0x' || encode(sha256(int8send(z.seq) || z.dev), 'hex') END AS prev_hex,
+                 to_char(z.ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ts_text
+          FROM (
+            SELECT b.i, sha256(int8send($1::bigint + b.i)) AS h, ($2::bytea[])[1 + ((b.i / $3::int) % $4::int)] AS dev,
+                   1 + (b.i / ($3::int * $4::int)) * $3::int + (b.i % $3::int) AS seq,
+                   timestamptz '2026-01-01T00:00:00Z' + b.i * interval '1 second' AS ts,
+                   CASE WHEN b.i % $5::int = 0 THEN 'event' ELSE 'reading' END AS kind, env.id AS env
+            FROM bulk b JOIN bulk_env env ON env.e = b.i / $3::int) z) y) x`,
+      [base, devices, per, devices.length, o.eventEvery ?? 10, o.padding ?? 100]);
     await client.query(`INSERT INTO envelopes (id, device, first_seq, count, records_root, last_hash, signature, first_index)
       SELECT b.id, ($1::bytea[])[1 + (b.e % $2::int)], 1 + (b.e / $2::int) * $3::int, least($3::int, $4::int - b.e * $3::int),
              sha256(int8send(b.e)), sha256(int8send(b.e + 1)), decode(repeat('00', 65), 'hex'), $5::bigint + b.e * $3::int

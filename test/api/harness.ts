@@ -25,8 +25,8 @@ export type ApiLedger = TestLedger & {
   enroll(device: TestDevice, site: string): Promise<void>;
 };
 
-export async function startApiLedger(options: { config?: Partial<Config>; api?: Partial<ApiOptions>; chain?: TestChain; workers?: boolean } = {}): Promise<ApiLedger> {
-  const ledger = await startTestLedger({ listen: false, config: options.config, chain: options.chain, workers: options.workers });
+export async function startApiLedger(options: { config?: Partial<Config>; api?: Partial<ApiOptions>; chain?: TestChain; workers?: boolean; database?: { ownerUrl: string; appUrl: string } } = {}): Promise<ApiLedger> {
+  const ledger = await startTestLedger({ listen: false, config: options.config, chain: options.chain, workers: options.workers, database: options.database });
   const adminKey = generateKey().key;
   const serviceKey = Wallet.createRandom() as unknown as Wallet;
   try {
