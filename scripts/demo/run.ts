@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect, principalWithKey } from "./api.ts";
 import { fullAudit, verifyFile } from "./auditor.ts";
-import { anchorFigures, anchoring, gasSummary, waitAnchoredNow } from "./chain.ts";
+import { anchorFigures, anchoring, gasSummary, waitAnchoredNow, waitFullyAnchored } from "./chain.ts";
 import type { Cleanup } from "./cleanup.ts";
 import { startLedger } from "./ledger.ts";
 import { partnerStep } from "./partner.ts";
@@ -94,7 +94,7 @@ export async function runDemo(story: Story, o: DemoOptions, cleanup: Cleanup): P
     verified = v.ok ? `✓ valid (${v.checks} checks)` : `✗ invalid: ${v.codes.join(", ")}`;
     story.check("proof bundle verifies against LedgerAnchor", v.ok, verified);
   }
-  await waitAnchoredNow(ledger);
+  await waitFullyAnchored(ledger);
   story.line(`otledger audit --api ${ledger.url} --html ${o.reportFile}`);
   const report = await fullAudit(story, ledger, auditor.key, o.reportFile);
   story.check("full audit is clean", report.verdict === "clean", `${int(report.stats.records)} records, ${int(report.stats.signaturesVerified)} signatures, ${report.stats.checkpointsChecked} checkpoint roots rebuilt`);

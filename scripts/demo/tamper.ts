@@ -4,6 +4,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { exportBundleCommand } from "../../auditor/export/command.ts";
 import { auditBundle, verifyFile } from "./auditor.ts";
+import { waitFullyAnchored } from "./chain.ts";
 import type { DemoLedger } from "./ledger.ts";
 import type { Story } from "./story.ts";
 
@@ -26,10 +27,12 @@ export async function tamperProofBundle(story: Story, proofFile: string, dir: st
 /** Exports a regulator bundle, audits it (clean), changes one reading in a copy, audits the copy (findings). */
 export async function tamperRegulatorBundle(story: Story, ledger: DemoLedger, auditorKey: string, dir: string, device: string): Promise<string[]> {
   const original = join(dir, "regulator-bundle.json");
+  await waitFullyAnchored(ledger);
   const s = await exportBundleCommand({ api: ledger.url, apiKey: auditorKey, out: original, rpc: ledger.rpcUrl });
   story.line(`regulator bundle ${original}`, `${s.counts.record ?? 0} records, ${s.counts.envelope ?? 0} envelopes, ${s.counts.checkpoint ?? 0} checkpoints`);
   const clean = await auditBundle(original, ledger.rpcUrl);
-  story.check("the bundle as exported audits clean", clean.verdict === "clean", `${clean.stats.records} records, verdict ${clean.verdict.toUpperCase()}`);
+  story.check("the bundle as exported audits clean", clean.verdict === "clean",
+    `${clean.stats.records} records, verdict ${clean.verdict.toUpperCase()}${clean.findings[0] ? `: ${Object.keys(clean.counts).join(", ")} (${clean.findings[0].message})` : ""}`);
 
   const doc = JSON.parse(await readFile(original, "utf8")) as { records: { record: Rec }[] };
   const target = doc.records.find((r) => r.record.device === device && r.record.kind === "reading" && r.record.body.value?.t === "Double");
