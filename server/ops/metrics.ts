@@ -7,7 +7,14 @@ export function createMetrics(status: () => Promise<{ logSize: number; anchoredS
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: "otledger_" });
   let last: Awaited<ReturnType<typeof status>> | undefined;
-  const refresh = async () => { last = await status().catch(() => last); };
+  // One status query per scrape, shared by the four gauges that collect from it.
+  let inflight: { at: number; done: Promise<void> } | undefined;
+  const refresh = () => {
+    if (inflight === undefined || Date.now() - inflight.at > 500) {
+      inflight = { at: Date.now(), done: status().then((s) => { last = s; }, () => {}) };
+    }
+    return inflight.done;
+  };
   const gauge = (name: string, help: string, pick: (s: NonNullable<typeof last>) => number) =>
     new client.Gauge({ name, help, registers: [registry], async collect() { await refresh(); if (last !== undefined) this.set(pick(last)); } });
   return {
