@@ -29,11 +29,11 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => T | unde
 export async function runDemo(story: Story, o: DemoOptions, cleanup: Cleanup): Promise<void> {
   const windowStart = new Date();
   story.step(1, "Plant, ledger and chain start; the edge device is enrolled and streams");
-  const ledger = await startLedger(o.dirs.ledger, cleanup);
+  // The plant and the ledger start side by side (startup is mostly waiting on initdb, anvil and certificates).
+  const [ledger, sim] = await Promise.all([startLedger(o.dirs.ledger, cleanup), startSimulatorIn(o.dirs.edge, cleanup)]);
   story.line("PostgreSQL 18 (embedded)", `${o.dirs.ledger}/postgres`);
   story.line(`anvil chain ${ledger.chainId}`, `${ledger.rpcUrl}  LedgerAnchor ${ledger.contract}`);
   story.line("ledger service + partner API", `${ledger.url}  (log ${ledger.logFile})`);
-  const sim = await startSimulatorIn(o.dirs.edge, cleanup);
   story.line("OPC UA plant simulator", `${sim.endpointUrl}  (${sim.tags.length} tags: pumps, boiler, compressor)`);
   const plant = await startPlantAgent(o.dirs.edge, ledger, sim, cleanup);
   story.check("device key created and enrolled on-chain", true, `${plant.device} registered by the registrar in tx ${short(plant.enrollTx.txHash)} (block ${plant.enrollTx.blockNumber})`);
