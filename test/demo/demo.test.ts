@@ -28,7 +28,7 @@ t.test("the demo tells the whole story and exits 0", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "otledger-demo-test-"));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const report = join(dir, "report.html");
-  const { code, stdout, stderr } = await runDemo(["--report", report], { DEMO_STREAM_SECONDS: "5" });
+  const { code, stdout, stderr } = await runDemo(["--report", report], { DEMO_STREAM_SECONDS: "4" });
   t.equal(code, 0, "exit code 0", { stdout, stderr });
 
   t.ok(Number(figure(stdout, "records delivered by the agent").split(" ")[0]!.replace(/,/g, "")) > 0, "records delivered > 0");
