@@ -1,6 +1,7 @@
 // The demo's story, step by step. Each step prints what happened and records its checks on the Story.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { connectLedgerAnchor } from "../../auditor/chain-facts.ts";
 import { expect, principalWithKey } from "./api.ts";
 import { fullAudit, verifyFile } from "./auditor.ts";
 import { anchorFigures, anchoring, gasSummary, waitAnchoredNow, waitFullyAnchored } from "./chain.ts";
@@ -36,7 +37,10 @@ export async function runDemo(story: Story, o: DemoOptions, cleanup: Cleanup): P
   story.line("ledger service + partner API", `${ledger.url}  (log ${ledger.logFile})`);
   story.line("OPC UA plant simulator", `${sim.endpointUrl}  (${sim.tags.length} tags: pumps, boiler, compressor)`);
   const plant = await startPlantAgent(o.dirs.edge, ledger, sim, cleanup);
-  story.check("device key created and enrolled on-chain", true, `${plant.device} registered by the registrar in tx ${short(plant.enrollTx.txHash)} (block ${plant.enrollTx.blockNumber})`);
+  const reader = await connectLedgerAnchor(ledger.rpcUrl, ledger.contract, { expectedChainId: ledger.chainId });
+  const onChain = await reader.deviceStatus(plant.device).finally(() => reader.close());
+  story.check("device key created and enrolled on-chain", onChain.registered && !onChain.revoked,
+    `LedgerAnchor.deviceStatus(${plant.device}): registered by the registrar in tx ${short(plant.enrollTx.txHash)} (block ${plant.enrollTx.blockNumber})`);
   const { agent } = plant;
   await Promise.race([agent.capture.ready, sleep(20_000).then(() => { throw new Error("the agent did not connect to the OPC UA simulator within 20 s"); })]);
   story.line(`edge agent streaming ${plant.tags} tags for ${o.streamSeconds} s`, `(control ${agent.control.url}, log ${plant.logFile})`);
