@@ -2,11 +2,26 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { startAgent } from "./agent.ts";
 import { parseCmmsCsv } from "./capture/cmms-csv.ts";
 import { loadConfig, readSecret, type AgentConfig } from "./config.ts";
 import { createKeystore } from "./keys.ts";
-import { Spool } from "./spool/spool.ts";
+
+/**
+ * node:sqlite prints an ExperimentalWarning on first load; operators would read it as a fault. Silence that one
+ * warning, then load the modules that use it.
+ */
+async function loadQuietly<T>(load: () => Promise<T>): Promise<T> {
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (/SQLite is an experimental feature/.test(String(warning))) return;
+    (emit as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return await load();
+  } finally {
+    process.emitWarning = emit;
+  }
+}
 
 export { registerSimulateCommand } from "./simulator/command.ts";
 
@@ -22,7 +37,8 @@ export function cliAction<A extends unknown[]>(fn: (...args: A) => Promise<void>
     } catch (err) {
       const message = isUserError(err) ? `${err.message} [${err.code}]` : (err as Error).message;
       process.stderr.write(`otledger: ${message}\n`);
-      process.exitCode = 1;
+      // the CLI's convention: 2 = usage, configuration or I/O error
+      process.exitCode = 2;
     }
   };
 }
@@ -54,7 +70,9 @@ export function registerEdgeCommands(program: Command): Command {
     .description("run the agent")
     .requiredOption("-c, --config <file>", "agent config (YAML or JSON)")
     .action(cliAction(async (opts: { config: string }) => {
-      const agent = await startAgent(loadConfig(opts.config));
+      const config = loadConfig(opts.config);
+      const { startAgent } = await loadQuietly(() => import("./agent.ts"));
+      const agent = await startAgent(config);
       process.stdout.write(`edge agent ${agent.device} running; control ${agent.control.url}\n`);
       const shutdown = async () => {
         await agent.stop();
@@ -66,17 +84,20 @@ export function registerEdgeCommands(program: Command): Command {
 
   edge.command("keygen")
     .description("create an encrypted device keystore and print the address to enroll")
-    .requiredOption("--keystore <file>", "where to write the keystore")
+    .option("--keystore <file>", "where to write the keystore")
+    .option("--out <file>", "same as --keystore")
     .option("--password-env <var>", "environment variable holding the password", "OTLEDGER_DEVICE_PASSWORD")
     .option("--password-file <file>", "file holding the password")
     .option("--force", "overwrite an existing keystore")
     .option("--scrypt-log-n <n>", "scrypt cost exponent (N = 2^n)", (v: string) => Number(v), 17)
-    .action(cliAction(async (opts: { keystore: string; passwordEnv: string; passwordFile?: string; force?: boolean; scryptLogN: number }) => {
+    .action(cliAction(async (opts: { keystore?: string; out?: string; passwordEnv: string; passwordFile?: string; force?: boolean; scryptLogN: number }) => {
+      const keystore = opts.keystore ?? opts.out;
+      if (!keystore) throw Object.assign(new Error("--keystore <file> is required"), { code: "usage" });
       if (!Number.isInteger(opts.scryptLogN) || opts.scryptLogN < 10 || opts.scryptLogN > 20) throw Object.assign(new Error("--scrypt-log-n must be an integer from 10 to 20"), { code: "usage" });
       const password = readSecret({ passwordEnv: opts.passwordFile ? undefined : opts.passwordEnv, passwordFile: opts.passwordFile }, "keygen");
-      const address = await createKeystore(opts.keystore, password, { overwrite: Boolean(opts.force), scryptN: 2 ** opts.scryptLogN });
+      const address = await createKeystore(keystore, password, { overwrite: Boolean(opts.force), scryptN: 2 ** opts.scryptLogN });
       process.stdout.write(`${address}\n`);
-      process.stderr.write(`device key written to ${opts.keystore}; enroll ${address} with LedgerAnchor.registerDevice\n`);
+      process.stderr.write(`device key written to ${keystore}; enroll ${address} with LedgerAnchor.registerDevice\n`);
     }));
 
   edge.command("event")
@@ -117,7 +138,7 @@ export function registerEdgeCommands(program: Command): Command {
         status = (await callAgent(config, "/status")) as Record<string, unknown>;
       } catch (err) {
         if ((err as { code?: string }).code !== "agent_not_running") throw err;
-        status = { agent: "not running", spool: spoolOffline(config) };
+        status = { agent: "not running", spool: await spoolOffline(config) };
       }
       if (opts.json) return void process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
       process.stdout.write(formatStatus(status));
@@ -125,8 +146,9 @@ export function registerEdgeCommands(program: Command): Command {
   return edge;
 }
 
-function spoolOffline(config: AgentConfig): unknown {
+async function spoolOffline(config: AgentConfig): Promise<unknown> {
   if (!existsSync(join(config.spool.dir, "spool.sqlite"))) return "no spool yet";
+  const { Spool } = await loadQuietly(() => import("./spool/spool.ts"));
   const device = readDeviceFromSpool(config);
   const spool = new Spool(config.spool.dir, { device, maxBytes: config.spool.maxBytes, whenFull: config.spool.whenFull });
   try { return spool.stats(); } finally { spool.close(); }

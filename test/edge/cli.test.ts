@@ -1,4 +1,4 @@
-// User mistakes give one clear line (with the field path or the cause) and exit 1, never a stack trace.
+// User mistakes give one clear line (with the field path or the cause) and exit 2, never a stack trace.
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -53,18 +53,18 @@ t.test("CLI: bad config file, wrong keystore password, keygen", async (t) => {
     "device:", `  keystore: ${key.file}`, `  passwordEnv: ${PW_ENV}`, "ledger:", "  url: http://127.0.0.1:9", "spool:", "  dir: spool", "control:", "  port: 0",
   ].join("\n"));
   const badConfig = otledger(["edge", "--config", file]);
-  t.equal(badConfig.code, 1);
+  t.equal(badConfig.code, 2, "exit 2: configuration error");
   t.match(badConfig.stderr, /^otledger: opcua\.nodes\.0\.deadband\.type: .+\[config_invalid\]\n$/);
   t.ok(noStack(badConfig.stderr), "no stack trace");
 
   writeFileSync(file, (await import("node:fs")).readFileSync(file, "utf8").replace("relative", "absolute"));
   const wrongPassword = otledger(["edge", "--config", file], { [PW_ENV]: "not-the-password" });
-  t.equal(wrongPassword.code, 1);
+  t.equal(wrongPassword.code, 2);
   t.match(wrongPassword.stderr, /wrong password for device keystore .*device\.json \[keystore_wrong_password\]/);
   t.ok(noStack(wrongPassword.stderr), "no stack trace");
 
   const noAgent = otledger(["edge", "event", "--config", file, "--type", "maintenance", "--asset", "P-101", "--work-order", "WO-1", "--text", "seal"]);
-  t.equal(noAgent.code, 1);
+  t.equal(noAgent.code, 2);
   t.match(noAgent.stderr, /edge agent is not running/);
 
   const keystore = join(dir, "new-device.json");
