@@ -4,6 +4,8 @@ import { Command, CommanderError } from "commander";
 import { registerServerCommand } from "../server/cli.ts";
 import { registerEdgeCommands, registerSimulateCommand } from "../edge/cli.ts";
 import { registerAuditorCommands } from "../auditor/cli.ts";
+import { registerDeviceCommands } from "./commands/device.ts";
+import { registerPartnerCommands } from "./commands/partner.ts";
 
 const program = new Command("otledger")
   .description("Auditable data-sharing ledger for industrial (OT) data")
@@ -26,6 +28,8 @@ Examples:
 registerServerCommand(program);
 registerSimulateCommand(program);
 registerEdgeCommands(program);
+registerDeviceCommands(program);
+registerPartnerCommands(program);
 registerAuditorCommands(program);
 
 program.exitOverride();

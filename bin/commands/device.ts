@@ -1,0 +1,31 @@
+// `otledger device enroll|revoke|list`: device registry administration through the service's admin API,
+// which registers and revokes the device on LedgerAnchor with its registrar key.
+import type { Command } from "commander";
+import { callApi, clientAction, printJson, withApiOptions, type ApiOptions } from "./api-client.ts";
+
+export function registerDeviceCommands(program: Command): void {
+  const device = program.command("device").description("enroll, revoke and list devices (admin API; on-chain registry)");
+
+  withApiOptions(device.command("enroll <address>"))
+    .description("register a device address on LedgerAnchor and record its site")
+    .requiredOption("--site <site>", "plant site the device belongs to (partner grants filter on it)")
+    .option("--label <label>", "human label, e.g. the asset or PLC it reads")
+    .option("--metadata-hash <bytes32>", "hash of the device metadata stored on-chain")
+    .addHelpText("after", "\nExample:\n  otledger device enroll 0x1234…abcd --site plant-a --label 'Line 1 PLC' --api-key $OTLEDGER_API_KEY")
+    .action(clientAction(async (address: string, flags: ApiOptions & { site: string; label?: string; metadataHash?: string }) => {
+      const body = { address: address.toLowerCase(), site: flags.site, label: flags.label, metadataHash: flags.metadataHash };
+      printJson(await callApi(flags, "POST", "/v1/admin/devices", body));
+    }));
+
+  withApiOptions(device.command("revoke <address>"))
+    .description("revoke a device on LedgerAnchor: records first anchored after this are invalid")
+    .action(clientAction(async (address: string, flags: ApiOptions) => {
+      printJson(await callApi(flags, "POST", `/v1/admin/devices/${address.toLowerCase()}/revoke`));
+    }));
+
+  withApiOptions(device.command("list"))
+    .description("list devices with their on-chain registry status")
+    .action(clientAction(async (flags: ApiOptions) => {
+      printJson(await callApi(flags, "GET", "/v1/devices"));
+    }));
+}

@@ -1,0 +1,47 @@
+// `otledger partner create|grant|revoke`: principals, their API keys and their read grants (admin API).
+import type { Command } from "commander";
+import { callApi, clientAction, printJson, withApiOptions, type ApiOptions } from "./api-client.ts";
+
+type Principal = { id: number; name: string; role: string };
+type NewKey = { id: string; key: string };
+
+export function registerPartnerCommands(program: Command): void {
+  const partner = program.command("partner").description("partner and auditor principals, API keys and scoped grants (admin API)");
+
+  withApiOptions(partner.command("create <name>"))
+    .description("create a principal and its first API key (the key is shown once)")
+    .option("--role <role>", "partner or auditor", "partner")
+    .action(clientAction(async (name: string, flags: ApiOptions & { role: string }) => {
+      const principal = await callApi<Principal>(flags, "POST", "/v1/admin/principals", { name, role: flags.role });
+      const key = await callApi<NewKey>(flags, "POST", `/v1/admin/principals/${principal.id}/keys`, { label: "initial" });
+      printJson({ principal, keyId: key.id, apiKey: key.key, note: "store the key now: it is not shown again" });
+    }));
+
+  withApiOptions(partner.command("grant <principalId>"))
+    .description("let a partner read records within a scope; every given dimension narrows it")
+    .option("--site <site>")
+    .option("--device <address>")
+    .option("--kind <kind>", "reading or event")
+    .option("--from <instant>", "records with ts >= this RFC 3339 instant")
+    .option("--to <instant>", "records with ts < this instant")
+    .option("--expires <instant>", "the grant stops applying at this instant")
+    .addHelpText("after", "\nExample:\n  otledger partner grant 3 --site plant-a --kind reading --expires 2027-01-01T00:00:00.000Z")
+    .action(clientAction(async (principalId: string, flags: ApiOptions & Record<string, string | undefined>) => {
+      const body = { site: flags.site, device: flags.device?.toLowerCase(), kind: flags.kind, from: flags.from, to: flags.to, expiresAt: flags.expires };
+      printJson(await callApi(flags, "POST", `/v1/admin/principals/${principalId}/grants`, body));
+    }));
+
+  withApiOptions(partner.command("revoke"))
+    .description("revoke an API key (--key) or a grant (--grant)")
+    .option("--key <keyId>", "the key id (16 hex digits) to revoke")
+    .option("--grant <grantId>", "the grant id to revoke")
+    .action(clientAction(async (flags: ApiOptions & { key?: string; grant?: string }) => {
+      if ((flags.key === undefined) === (flags.grant === undefined)) {
+        process.stderr.write("otledger: give exactly one of --key or --grant\n");
+        process.exitCode = 2;
+        return;
+      }
+      const path = flags.key !== undefined ? `/v1/admin/keys/${flags.key}` : `/v1/admin/grants/${flags.grant}`;
+      printJson(await callApi(flags, "DELETE", path));
+    }));
+}
