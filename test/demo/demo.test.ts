@@ -1,6 +1,6 @@
 // `npm run demo` as a user runs it: a child process with a short stream; it must pass every verification, detect
 // the tampering, print the figures, leave the HTML report and remove its data (all processes stopped).
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -49,6 +49,7 @@ t.test("the demo tells the whole story and exits 0", async (t) => {
   const dataDir = /data directory (\S+)/.exec(stdout)?.[1];
   t.ok(dataDir !== undefined && dataDir.startsWith(tmpdir()), "ran in a temporary data directory");
   t.notOk(existsSync(join(dataDir!, "ledger")), "its PostgreSQL cluster and chain state were removed");
+  t.equal(spawnSync("pgrep", ["-f", dataDir!]).stdout.toString(), "", "no PostgreSQL or anvil process of the demo is left");
   t.ok(existsSync(join(dataDir!, "artifacts", "regulator-bundle.tampered.json")), "the tampered copies are kept for inspection");
   rmSync(dataDir!, { recursive: true, force: true });
 });
