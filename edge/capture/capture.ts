@@ -72,6 +72,7 @@ export class OpcuaCapture {
     for (let attempt = 1; !this.stopped; attempt++) {
       try {
         await this.connectOnce();
+        if (this.lostAt) this.onRestored();
         this.setState("connected");
         this.opts.log.info({ endpoint: opcua.endpoint, attempt }, "OPC UA monitoring started");
         this.markReady();
@@ -90,7 +91,12 @@ export class OpcuaCapture {
     const client = createOpcuaClient({ opcua });
     this.client = client;
     client.on("connection_lost", () => this.onLost());
-    client.on("after_reconnection", (err?: Error | null) => { if (!err) this.onRestored(); });
+    client.on("after_reconnection", (err?: Error | null) => {
+      if (!err) return this.onRestored();
+      // node-opcua could not repair the session: start over with a fresh client and session
+      this.opts.log.warn({ err: err.message }, "OPC UA session could not be repaired; reconnecting from scratch");
+      void this.teardown().then(() => this.connectLoop());
+    });
     client.on("reconnection_attempt_has_failed", (err: Error) => this.opts.log.warn({ err: err.message }, "OPC UA reconnection attempt failed"));
     // the first connection must not wait forever inside node-opcua: our loop owns that retry
     let timer: NodeJS.Timeout | undefined;
