@@ -47,7 +47,7 @@ try {
   owner.on("error", () => {});
   await owner.query("CREATE TABLE copy_baseline (LIKE records INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
 
-  const config = loadConfig({ VERIFY_WORKERS: process.env.VERIFY_WORKERS, PG_POOL_MAX: process.env.PG_POOL_MAX }, { LOG_LEVEL: "warn", BODY_LIMIT_BYTES: 8 * 1024 * 1024 });
+  const config = loadConfig({ VERIFY_WORKERS: process.env.VERIFY_WORKERS, PG_POOL_MAX: process.env.PG_POOL_MAX, INGEST_MAX_BATCH: process.env.INGEST_MAX_BATCH }, { LOG_LEVEL: "warn", BODY_LIMIT_BYTES: 8 * 1024 * 1024 });
   const app = await buildApp({
     config, database: { ownerUrl: cluster.ownerUrl, appUrl },
     chain: { rpcUrl: chain.rpcUrl, contract: chain.contract, deployBlock: chain.deployBlock, chainId: chain.chainId, anchorer: new Wallet(chain.anchorerKey) },

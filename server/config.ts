@@ -38,6 +38,9 @@ export const ConfigSchema = z.object({
   MAX_RECORDS_PER_ENVELOPE: int(1, 2000),
   /** Worker threads verifying envelopes (hashing, signature recovery); 0 verifies on the event loop. */
   VERIFY_WORKERS: int(0, 1),
+  /** Group commit: at most this many envelopes per transaction, and this many transactions in flight per replica. */
+  INGEST_MAX_BATCH: int(1, 16),
+  INGEST_MAX_IN_FLIGHT: int(1, 2),
   REQUEST_TIMEOUT_MS: int(100, 30000),
   /** Anchoring lag beyond which /readyz reports degraded anchoring. */
   READY_MAX_ANCHOR_LAG_MS: int(1000, 60000),

@@ -2,6 +2,7 @@
 // close gracefully: stop accepting, drain in-flight requests and the current worker steps, then the embedded parts.
 import closeWithGrace from "close-with-grace";
 import type { FastifyInstance } from "fastify";
+import { otledgerApi, apiOptionsFromEnv } from "./api/plugin.ts";
 import { buildApp, type AppOptions } from "./app.ts";
 import { loadConfig, type Config } from "./config.ts";
 import { bootstrap, type Runtime } from "./runtime/bootstrap.ts";
@@ -25,6 +26,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   let app: FastifyInstance;
   try {
     app = await buildApp({ config, database: runtime.database, chain: runtime.chain, routes: options.routes });
+    await app.register(otledgerApi, { ...(await apiOptionsFromEnv(options.env ?? process.env, runtime.dataDir)), print: options.print });
     await app.listen({ port: config.PORT, host: config.HOST });
   } catch (err) {
     await runtime.stop();

@@ -2,14 +2,17 @@
 // and appended to the global log through ingest's own checks and store (verifyEnvelope, storeEnvelope), so
 // access history is anchored and verifiable like the data. Concurrent reads are group-committed: one envelope
 // per batch, one batch at a time. After a conflict (another replica with the same key) the chain head is reloaded.
+// Storage goes through ingest's storeEnvelope (chain continuity, log lock, leaves); ingest's stateless checks
+// (verifyEnvelope: signature recovery) are skipped because this process built and signed the envelope with
+// core's own functions: every access record is still checked by whoever verifies the log (test/api/access-log).
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import type { Wallet } from "ethers";
-import { buildEnvelope, recordHash, type Eip712Domain, type Hex32, type Record as LedgerRecord } from "../../core/index.ts";
+import { buildEnvelope, canonicalString, recordHash, type Eip712Domain, type Hex32, type Record as LedgerRecord } from "../../core/index.ts";
 import { bytesToHex, hexToBytes } from "../db/bytes.ts";
 import { IngestError } from "../ingest/errors.ts";
 import { storeEnvelope } from "../ingest/store.ts";
-import { verifyEnvelope } from "../ingest/verify.ts";
+import type { VerifiedEnvelope } from "../ingest/verify.ts";
 
 export type AccessEntry = { principal: { id: number; name: string; role: string }; route: string; filter: unknown; count: number; at: Date; requestId: string };
 /** What an access record's event text holds (JSON). */
@@ -76,15 +79,18 @@ export class AccessLog {
   async #write(entries: AccessEntry[]): Promise<void> {
     const head = this.#head ?? (await this.#loadHead());
     const records: LedgerRecord[] = [];
+    const hashes: Hex32[] = [];
     let { seq, prev } = head;
     for (const e of entries) {
       const record = this.#record(e, seq + 1, prev);
       records.push(record);
       seq += 1;
       prev = recordHash(record);
+      hashes.push(prev);
     }
     this.#head = undefined; // unknown until committed
-    await storeEnvelope(this.#db, verifyEnvelope(buildEnvelope(records, this.#domain, this.#wallet), this.#domain));
+    const verified: VerifiedEnvelope = { envelope: buildEnvelope(records, this.#domain, this.#wallet), hashes, canonicals: records.map((r) => canonicalString(r)) };
+    await storeEnvelope(this.#db, verified);
     this.#head = { seq, prev };
   }
 

@@ -79,3 +79,4 @@ export const otledgerApi = fp<ApiOptions>(async (app, opts) => {
     await v1.register(adminRoutes(cache));
   }, { prefix: "/v1" });
 }, { name: "otledger-api", fastify: "5.x", dependencies: ["otledger"] });
+export { apiOptionsFromEnv } from "./setup.ts";

@@ -1,16 +1,16 @@
 // Admin request and response schemas: principals, keys, grants, device enrollment.
 import { z } from "zod";
-import { AddressParam, Hex32Param, Instant, Kind, Site } from "./schemas-common.ts";
+import { AddressParam, Hex32Param, Instant, Kind, Site, Text } from "./schemas-common.ts";
 
 export const RoleSchema = z.enum(["admin", "partner", "auditor"]);
 export type Role = z.infer<typeof RoleSchema>;
 
-export const PrincipalInput = z.strictObject({ name: z.string().min(1).max(128), role: RoleSchema });
+export const PrincipalInput = z.strictObject({ name: Text(128), role: RoleSchema });
 export const PrincipalSchema = z.object({ id: z.number(), name: z.string(), role: RoleSchema, createdAt: z.string() });
 export const IdParams = z.strictObject({ id: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) });
 export const KeyIdParams = z.strictObject({ keyId: z.string().regex(/^[0-9a-f]{16}$/, "expected a 16 hex digit key id") });
 
-export const KeyInput = z.strictObject({ label: z.string().min(1).max(128).optional() });
+export const KeyInput = z.strictObject({ label: Text(128).optional() });
 export const KeySchema = z.object({ id: z.string(), principalId: z.number(), label: z.string().nullable(), createdAt: z.string(), revokedAt: z.string().nullable() });
 export const NewKeySchema = KeySchema.extend({ key: z.string().describe("The API key. Shown only in this answer: store it now.") });
 
@@ -31,7 +31,7 @@ export const GrantSchema = z.object({
 export const EnrollInput = z.strictObject({
   address: AddressParam,
   site: Site,
-  label: z.string().min(1).max(128).optional(),
+  label: Text(128).optional(),
   metadataHash: Hex32Param.optional().describe("bytes32 stored on-chain with the device (default zero)"),
 });
 export const AddressParams = z.strictObject({ address: AddressParam });

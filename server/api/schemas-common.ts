@@ -26,3 +26,6 @@ export const security = [{ bearer: [] as string[] }];
 export const queryObject = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape).superRefine((q, ctx) => {
   for (const key of Object.keys(q)) if (!Object.hasOwn(shape, key)) ctx.addIssue({ code: "custom", path: [key], message: "unknown query parameter" });
 });
+
+/** Free text for queries and names: PostgreSQL text cannot hold U+0000, so it is refused here (400), not there (500). */
+export const Text = (max: number) => z.string().min(1).max(max).regex(/^[^\u0000]*$/, "U+0000 is not allowed");

@@ -1,7 +1,7 @@
 // Record query and answer schemas.
 import { z } from "zod";
 import { EventTypeSchema } from "../../core/index.ts";
-import { AddressParam, Hex32Param, Instant, Kind, Limit, queryObject, Site, UInt } from "./schemas-common.ts";
+import { AddressParam, Hex32Param, Instant, Kind, Limit, queryObject, Site, Text, UInt } from "./schemas-common.ts";
 
 export const Cursor = z.string().regex(/^\d{1,15}$/, "expected a cursor returned as nextCursor");
 
@@ -9,7 +9,7 @@ export const RecordsQuery = queryObject({
   device: z.union([AddressParam, z.array(AddressParam).min(1).max(100)]).optional().describe("one or more device addresses (repeat the parameter)"),
   site: Site.optional(),
   kind: Kind.optional(),
-  tag: z.string().min(1).max(256).optional().describe("reading tag (implies kind=reading)"),
+  tag: Text(256).optional().describe("reading tag (implies kind=reading)"),
   eventType: EventTypeSchema.optional().describe("event type (implies kind=event)"),
   from: Instant.optional().describe("ts >= from"),
   to: Instant.optional().describe("ts < to"),

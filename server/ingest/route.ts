@@ -4,10 +4,11 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { EnvelopeSchema } from "../../core/index.ts";
 import { RegistryUnavailableError } from "../chain/registry.ts";
 import { IngestError } from "./errors.ts";
-import { storeEnvelope } from "./store.ts";
+import { EnvelopeBatcher } from "./batcher.ts";
 
 export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, registry, verifier, metrics, config } = app.ledger;
+  const batcher = new EnvelopeBatcher(db, { maxBatch: config.INGEST_MAX_BATCH, maxInFlight: config.INGEST_MAX_IN_FLIGHT });
 
   app.post("/envelopes", { schema: { body: EnvelopeSchema }, bodyLimit: config.BODY_LIMIT_BYTES }, async (request, reply) => {
     const envelope = request.body;
@@ -22,7 +23,7 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       if (!device.registered) throw new IngestError(403, "device_unknown", `device ${envelope.header.device} is not registered on LedgerAnchor`, ["header", "device"]);
       if (device.revoked) throw new IngestError(403, "device_revoked", `device ${envelope.header.device} was revoked at checkpoint ${device.revokedAtCheckpoint}`, ["header", "device"], { revokedAtCheckpoint: device.revokedAtCheckpoint });
-      const outcome = await storeEnvelope(db, verified);
+      const outcome = await batcher.store(verified);
       metrics.envelopes.inc({ outcome: outcome.status === 201 ? "accepted" : "replay" });
       if (outcome.status === 201) metrics.records.inc(envelope.records.length);
       return reply.code(outcome.status).send(outcome.receipt);

@@ -41,7 +41,20 @@ export async function storeEnvelope(pool: pg.Pool, verified: VerifiedEnvelope): 
 }
 
 async function storeInTransaction(client: pg.PoolClient, v: VerifiedEnvelope): Promise<StoreOutcome> {
-  const { header, signature, records } = v.envelope;
+  const prepared = await prepareEnvelope(client, v);
+  if (prepared.status === 200) return prepared;
+  await client.query("SELECT pg_advisory_xact_lock($1, $2)", [...LOG_LOCK]);
+  return sequenceEnvelope(client, v, prepared.id);
+}
+
+export type Prepared = StoreOutcome & { status: 200 } | { status: 201; id: number };
+
+/**
+ * Inside a transaction: takes the device lock, checks the chain continues (or recognises a replay, or throws a
+ * 409), and writes the records. The bulk goes in here, outside the log lock, so envelopes write in parallel.
+ */
+export async function prepareEnvelope(client: pg.PoolClient, v: VerifiedEnvelope): Promise<Prepared> {
+  const { header, records } = v.envelope;
   const device = hexToBytes(header.device);
   await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [DEVICE_LOCK_CLASS, header.device]);
   const head = await deviceHead(client, device);
@@ -52,13 +65,16 @@ async function storeInTransaction(client: pg.PoolClient, v: VerifiedEnvelope): P
   if (records[0]!.prev !== head.hash) {
     throw new IngestError(409, "prev_mismatch", "records[0].prev is not the hash of the device's last stored record", ["records", 0, "prev"], expectation(head));
   }
-  // The records go in first, outside the log lock, so concurrent envelopes write their bulk in parallel.
   const id = (await client.query<{ id: number }>("SELECT nextval('envelopes_id_seq') AS id")).rows[0]!.id;
   await copyRecords(client, id, v);
-  // Under the log lock (held to commit): only the envelope row with its first leaf index, and the leaves.
-  await client.query("SELECT pg_advisory_xact_lock($1, $2)", [...LOG_LOCK]);
+  return { status: 201, id };
+}
+
+/** With the log lock held (to commit): the envelope row with its first leaf index, and the leaves. */
+export async function sequenceEnvelope(client: pg.PoolClient, v: VerifiedEnvelope, id: number): Promise<StoreOutcome> {
+  const { header, signature } = v.envelope;
   const res = await client.query<{ first_index: number }>(INSERT_ENVELOPE_AND_LEAVES, [
-    id, device, header.firstSeq, header.count, hexToBytes(header.recordsRoot), hexToBytes(header.lastHash), hexToBytes(signature), v.hashes.map(hexToBytes),
+    id, hexToBytes(header.device), header.firstSeq, header.count, hexToBytes(header.recordsRoot), hexToBytes(header.lastHash), hexToBytes(signature), v.hashes.map(hexToBytes),
   ]);
   return { status: 201, receipt: buildReceipt(header, v.hashes, res.rows[0]!.first_index) };
 }
@@ -88,7 +104,7 @@ WITH env AS (
 )
 SELECT first_index FROM env`;
 
-async function replayOrConflict(client: pg.PoolClient, v: VerifiedEnvelope, device: Buffer, head: Head): Promise<StoreOutcome> {
+async function replayOrConflict(client: pg.PoolClient, v: VerifiedEnvelope, device: Buffer, head: Head): Promise<StoreOutcome & { status: 200 }> {
   const { header } = v.envelope;
   const same = await client.query<{ first_index: number }>(
     "SELECT first_index FROM envelopes WHERE device = $1 AND first_seq = $2 AND count = $3 AND records_root = $4 AND last_hash = $5",
@@ -114,7 +130,7 @@ async function replayOrConflict(client: pg.PoolClient, v: VerifiedEnvelope, devi
 }
 
 /** Equivocation evidence outlives the rejected submission: its own transaction, after the rollback. */
-async function keepEvidence(pool: pg.Pool, v: VerifiedEnvelope, err: IngestError): Promise<void> {
+export async function keepEvidence(pool: pg.Pool, v: VerifiedEnvelope, err: IngestError): Promise<void> {
   const d = err.details as { seq: number; existingHash: string; conflictingHash: string; existingEnvelopeId: number };
   await pool.query(
     `INSERT INTO equivocations (device, seq, existing_hash, conflicting_hash, existing_envelope_id, conflicting_envelope)
