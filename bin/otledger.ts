@@ -6,6 +6,7 @@ import { registerEdgeCommands, registerSimulateCommand } from "../edge/cli.ts";
 import { registerAuditorCommands } from "../auditor/cli.ts";
 import { registerDeviceCommands } from "./commands/device.ts";
 import { registerPartnerCommands } from "./commands/partner.ts";
+import { registerDemoCommand } from "./commands/demo.ts";
 
 const program = new Command("otledger")
   .description("Auditable data-sharing ledger for industrial (OT) data")
@@ -31,6 +32,7 @@ registerEdgeCommands(program);
 registerDeviceCommands(program);
 registerPartnerCommands(program);
 registerAuditorCommands(program);
+registerDemoCommand(program);
 
 program.exitOverride();
 try {
