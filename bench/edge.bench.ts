@@ -92,7 +92,7 @@ if (role === "sim") {
   const producedN = produced() - start.produced;
   const stats = agent.spool.stats();
   const result = {
-    bench: "edge", sensors: SENSORS, spoolSynchronous: SYNC, monitoredItems: tags.length, offeredPerSecond: Math.round(tags.length * (1000 / TICK_MS)), windowSeconds: Number(seconds.toFixed(2)),
+    bench: "edge", sensors: SENSORS, spoolSynchronous: SYNC, monitoredItems: tags.length, offeredNominalPerSecond: Math.round(tags.length * (1000 / TICK_MS)), windowSeconds: Number(seconds.toFixed(2)),
     producedPerSecond: Math.round(producedN / seconds), ackedReadingsPerSecond: Math.round(ackedN / seconds),
     agentCpuMsPer1kReadings: Number(((cpu.user + cpu.system) / 1000 / (ackedN / 1000)).toFixed(1)),
     agentCpuCores: Number(((cpu.user + cpu.system) / 1e6 / seconds).toFixed(2)),
@@ -105,6 +105,6 @@ if (role === "sim") {
   sim.proc.stdin!.end();
   ledger.proc.stdin!.end();
   await Promise.all([sim.proc, ledger.proc].map((p) => new Promise((r) => p.once("exit", r))));
-  process.stdout.write(`one agent: ${result.ackedReadingsPerSecond} acknowledged readings/s (produced ${result.producedPerSecond}/s, offered ${result.offeredPerSecond}/s), ${result.agentCpuMsPer1kReadings} ms agent CPU per 1k readings (${result.agentCpuCores} cores), lag at end ${result.deliveryLagSecondsAtEnd} s\n`);
+  process.stdout.write(`one agent: ${result.ackedReadingsPerSecond} acknowledged readings/s (produced ${result.producedPerSecond}/s, nominal offer ${result.offeredNominalPerSecond}/s), ${result.agentCpuMsPer1kReadings} ms agent CPU per 1k readings (${result.agentCpuCores} cores), lag at end ${result.deliveryLagSecondsAtEnd} s\n`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
