@@ -6,6 +6,15 @@ export type PostOutcome =
   | { kind: "rejected"; status: number; code: string; message: string; body: unknown }
   | { kind: "unavailable"; status: number | null; message: string };
 
+export class LedgerAuthError extends Error {
+  readonly code = "ledger_unauthorized";
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
 export interface LedgerInfo {
   chainId: number;
   contract: string;
@@ -33,6 +42,7 @@ export class LedgerClient {
   async info(): Promise<LedgerInfo | null> {
     const res = await this.request("/v1/info");
     if (res.status === 404) return null;
+    if (res.status === 401 || res.status === 403) throw new LedgerAuthError(res.status, `GET /v1/records/{hash}/proof answered ${res.status}: set ledger.apiKey to an auditor key`);
     if (!res.ok) throw new Error(`GET /v1/info answered ${res.status}`);
     const body = (await res.json()) as { chainId?: unknown; contract?: unknown; contractAddress?: unknown; eip712?: { domain?: { chainId?: unknown; verifyingContract?: unknown } }; domain?: { chainId?: unknown; verifyingContract?: unknown } };
     const domain = body.eip712?.domain ?? body.domain;
@@ -73,6 +83,7 @@ export class LedgerClient {
   async proof(hash: string): Promise<{ status: "anchored"; bundle: unknown } | { status: "pending"; body: unknown } | null> {
     const res = await this.request(`/v1/records/${hash}/proof`);
     if (res.status === 404) return null;
+    if (res.status === 401 || res.status === 403) throw new LedgerAuthError(res.status, `GET /v1/records/{hash}/proof answered ${res.status}: set ledger.apiKey to an auditor key`);
     const body = (await res.json()) as { status?: string; bundle?: unknown; version?: string };
     if (res.status === 202 || body.status === "pending") return { status: "pending", body };
     if (!res.ok) throw new Error(`GET /v1/records/${hash}/proof answered ${res.status}`);

@@ -7,9 +7,9 @@ import { BundleSchema, verifyBundle } from "../../core/index.ts";
 import type { Logger } from "../capture/capture.ts";
 import type { Spool } from "../spool/spool.ts";
 import type { ChainFactsReader } from "./chain-facts.ts";
-import type { LedgerClient } from "./ledger-client.ts";
+import { LedgerAuthError, type LedgerClient } from "./ledger-client.ts";
 
-export type AuditAlarm = { code: "not_anchored_within_sla" | "self_audit_failed" | "record_unknown_to_ledger"; message: string; seq: number };
+export type AuditAlarm = { code: "not_anchored_within_sla" | "self_audit_failed" | "record_unknown_to_ledger" | "self_audit_unauthorized"; message: string; seq: number };
 export interface SelfAuditOptions {
   spool: Spool;
   client: LedgerClient;
@@ -38,7 +38,10 @@ export class SelfAudit {
 
   start(): void {
     const tick = () => {
-      this.round = this.runOnce().then(() => undefined, (err: unknown) => this.o.log.warn({ err: (err as Error).message }, "self-audit round failed; will retry"))
+      this.round = this.runOnce().then(() => undefined, (err: unknown) => {
+        if (err instanceof LedgerAuthError) this.alarm({ code: "self_audit_unauthorized", seq: 0, message: err.message });
+        else this.o.log.warn({ err: (err as Error).message }, "self-audit round failed; will retry");
+      })
         .finally(() => { if (this.timer) this.timer = setTimeout(tick, this.o.intervalMs); });
     };
     this.timer = setTimeout(tick, this.o.intervalMs);

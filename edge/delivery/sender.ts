@@ -110,6 +110,7 @@ export class EnvelopeSender {
         this.o.spool.markSent(first, last, outcome.receipt);
         this.lastSentSeq = last;
         this.o.backoff.reset();
+        this.lastAlarm = "";
         this.o.onDelivered?.({ count: rows.length, lastSeq: last, oldestCreatedMs: rows[0]!.createdMs, replay: outcome.status === 200 });
         return true;
       case "resync":
@@ -157,7 +158,13 @@ export class EnvelopeSender {
     return false;
   }
 
+  private lastAlarm = "";
+
   private alarm(alarm: DeliveryAlarm): void {
+    // a retried failure is one alarm, not one per attempt
+    const key = `${alarm.code}:${alarm.message}`;
+    if (key === this.lastAlarm) return;
+    this.lastAlarm = key;
     this.o.log.error({ code: alarm.code }, alarm.message);
     this.o.onAlarm?.(alarm);
   }

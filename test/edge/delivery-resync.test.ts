@@ -5,7 +5,7 @@ import { Wallet } from "ethers";
 import { buildEnvelope, RecordSchema } from "../../core/index.ts";
 import { Backoff } from "../../edge/delivery/backoff.ts";
 import { LedgerClient } from "../../edge/delivery/ledger-client.ts";
-import { EnvelopeSender } from "../../edge/delivery/sender.ts";
+import { EnvelopeSender, type DeliveryAlarm } from "../../edge/delivery/sender.ts";
 import { Spool, type RecordDraft } from "../../edge/spool/spool.ts";
 import { startTestLedger } from "../helpers/ledger.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
@@ -21,16 +21,16 @@ const draft = (i: number): RecordDraft => ({
   body: { tag: "B-201.DrumPressure", nodeId: "ns=1;s=B-201.DrumPressure", value: { t: "Double", v: 10 + i / 100 }, unit: "bar", status: 0, sourceTs: null, serverTs: null },
 });
 
-async function setup(name: string, count: number, onDelivered?: (d: { replay: boolean }) => void) {
+async function setup(name: string, count: number, onDelivered?: (d: { replay: boolean }) => void, opts: { register?: boolean; onAlarm?: (a: DeliveryAlarm) => void } = {}) {
   const wallet = Wallet.createRandom();
   const device = wallet.address.toLowerCase();
-  await ledger.chain.registerDevice(device);
+  if (opts.register !== false) await ledger.chain.registerDevice(device);
   const spool = new Spool(tempDir(name), { device, maxBytes: 1e9, whenFull: "keep-oldest" });
   spool.append(Array.from({ length: count }, (_, i) => draft(i)));
   const records = spool.pending(count).map((r) => RecordSchema.parse(JSON.parse(r.json)));
   const sender = new EnvelopeSender({
     spool, client: new LedgerClient(ledger.url, 5000), signer: wallet, device, domain: async () => ledger.domain,
-    maxRecords: 20, lingerMs: 0, backoff: new Backoff(20, 200), log: testLog, ...(onDelivered ? { onDelivered } : {}),
+    maxRecords: 20, lingerMs: 0, backoff: new Backoff(20, 200), log: testLog, ...(onDelivered ? { onDelivered } : {}), ...(opts.onAlarm ? { onAlarm: opts.onAlarm } : {}),
   });
   return { wallet, device, spool, records, sender };
 }
@@ -61,5 +61,21 @@ t.test("409 overlap: resync on the expected seq, send only what the ledger lacks
   t.same(chainBreaks(rows), [], "no gap, no duplicate");
   const envelopes = await ledger.ownerDb.query("SELECT first_seq, count FROM envelopes WHERE device = $1 ORDER BY first_seq", [Buffer.from(device.slice(2), "hex")]);
   t.same(envelopes.rows.map((e: { first_seq: string; count: number }) => [Number(e.first_seq), e.count]), [[1, 7], [8, 20], [28, 20], [48, 3]], "after the resync the agent sent 8.. onward");
+  spool.close();
+});
+
+t.test("a device not enrolled yet: one alarm, records kept, delivered once it is registered", async (t) => {
+  const alarms: DeliveryAlarm[] = [];
+  const { device, spool, sender } = await setup("enroll", 30, undefined, { register: false, onAlarm: (a) => alarms.push(a) });
+  sender.start();
+  await waitFor(() => alarms.length > 0 || undefined, { what: "rejection alarm" });
+  await new Promise((r) => setTimeout(r, 500));
+  t.equal(alarms.length, 1, "retries do not repeat the alarm");
+  t.match(alarms[0], { code: "ledger_rejected", message: /403 device_unknown/ });
+  t.equal(spool.stats().pending, 30, "nothing leaves pending without a receipt");
+  await ledger.chain.registerDevice(device);
+  await waitFor(() => spool.stats().pending === 0 || undefined, { what: "delivery after enrollment" });
+  await sender.stop();
+  t.same(chainBreaks(await ledgerRecords(ledger, device)), [], "all 30 delivered in one chain");
   spool.close();
 });
