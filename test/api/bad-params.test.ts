@@ -22,6 +22,7 @@ t.test("bad parameters: 400 with the field path", async (t) => {
     ["/v1/records?kind=photo", ["kind"]],
     ["/v1/records?eventType=party", ["eventType"]],
     ["/v1/records?tag=", ["tag"]],
+    ["/v1/records?tag=a%00b", ["tag"]],
     ["/v1/records?from=yesterday", ["from"]],
     ["/v1/records?to=2026-13-01T00:00:00Z", ["to"]],
     ["/v1/records?from=2026-11-24T12:00:00Z&to=2026-11-24T11:00:00Z", ["to"]],
@@ -52,6 +53,7 @@ t.test("bad parameters: 400 with the field path", async (t) => {
   const admin: [string, string, unknown, (string | number)[]][] = [
     ["POST", "/v1/admin/principals", { name: "x", role: "root" }, ["role"]],
     ["POST", "/v1/admin/principals", { name: "", role: "partner" }, ["name"]],
+    ["POST", "/v1/admin/principals", { name: "a\u0000b", role: "partner" }, ["name"]],
     ["POST", `/v1/admin/principals/${partner.id}/grants`, { kind: "photo" }, ["kind"]],
     ["POST", `/v1/admin/principals/${partner.id}/grants`, { device: "0x12" }, ["device"]],
     ["POST", `/v1/admin/principals/${partner.id}/grants`, { from: "2026-11-24T12:00:00Z", to: "2026-11-24T11:00:00Z" }, ["to"]],
