@@ -2,6 +2,7 @@
 import type { AuditReport } from "./run.ts";
 
 const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+const n = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 export function formatReport(r: AuditReport, opts: { perCode?: number } = {}): string {
   const perCode = opts.perCode ?? 5;
@@ -11,8 +12,8 @@ export function formatReport(r: AuditReport, opts: { perCode?: number } = {}): s
     `otledger audit — ${r.source}`,
     `  chain ${r.chain.chainId}, LedgerAnchor ${r.chain.contract}: ${r.chain.checkpoints} checkpoints, anchored size ${r.chain.anchoredSize}`,
     r.export ? `  export: ${r.export.scope} scope, leaves [${r.export.range.fromIndex}, ${r.export.range.toIndex}) of ${r.export.treeSize}, registry read at block ${r.export.registryBlock}, protocol ${r.export.protocolVersion}` : "  export: no header",
-    `  read: ${s.records} records, ${s.envelopes} envelopes, ${s.devices} devices, ${s.leaves} leaves`,
-    `  checked: ${s.signaturesVerified} signatures, ${s.envelopeRootsChecked} envelope roots${s.partialEnvelopes ? ` (${s.partialEnvelopes} partial envelopes not rebuildable)` : ""}, ` +
+    `  read: ${n(s.records, "record")}, ${n(s.envelopes, "envelope")}, ${n(s.devices, "device")}, ${s.leaves} leaves`,
+    `  checked: ${n(s.signaturesVerified, "signature")}, ${n(s.envelopeRootsChecked, "envelope root")}${s.partialEnvelopes ? ` (${s.partialEnvelopes} partial envelopes not rebuildable)` : ""}, ` +
       `${s.checkpointsChecked} checkpoint roots rebuilt${s.checkpointsBeyondExport ? ` (${s.checkpointsBeyondExport} checkpoints beyond the export)` : ""}`,
     `  time: ${Math.round(s.totalMs)} ms total, ${Math.round(s.chainReadMs)} ms chain reads (${rate} records/s without them)`,
   ];
