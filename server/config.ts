@@ -17,6 +17,8 @@ export const ConfigSchema = z.object({
   /** EVM JSON-RPC endpoint. Without it a local anvil starts under DATA_DIR and LedgerAnchor is deployed once. */
   CHAIN_RPC_URL: url(/^(https?|wss?):$/).optional(),
   LEDGER_CONTRACT: address.optional(),
+  /** Chain id of CHAIN_RPC_URL; if given, the service starts (and ingests) even while the node is unreachable. */
+  CHAIN_ID: z.coerce.number().int().min(1).optional(),
   /** Block from which registry events are read (the contract's deployment block). */
   LEDGER_DEPLOY_BLOCK: int(0, 0),
   /** File holding the anchorer's 0x private key (never logged). */

@@ -1,7 +1,8 @@
-// Writes an access record for every partner/auditor read before the answer leaves (a failed write fails the
-// read: nothing is shown unlogged). Streaming routes (export) log themselves when the stream ends.
+// Writes an access record for every partner/auditor read before the answer leaves (a failed write turns an
+// answer showing data into a 503: nothing is shown unlogged). Streaming routes (export) log themselves when the stream ends.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AccessLog } from "./access-log.ts";
+import { ApiError } from "./errors.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -32,9 +33,11 @@ export function installAccessHook(app: FastifyInstance, log: AccessLog): void {
     if (request.routeOptions.config.access !== "logged" || request.caller === undefined) return payload;
     if (request.caller.role !== "partner" && request.caller.role !== "auditor") return payload;
     if (reply.statusCode >= 500) return payload;
+    const showsData = reply.statusCode < 400;
     await log.append(accessEntry(request, request.accessCount ?? 0, { status: reply.statusCode })).catch((err: unknown) => {
-      request.log.error({ err }, "access record could not be written: the read is refused");
-      throw err;
+      // Data is never shown unlogged: the answer becomes a 503. A refusal (4xx) showed nothing, so it goes out.
+      request.log.error({ err: (err as Error).message, status: reply.statusCode }, "access record could not be written");
+      if (showsData) throw new ApiError(503, "access_log_unavailable", "the access log cannot be written now; retry later");
     });
     return payload;
   });

@@ -25,6 +25,7 @@ export class Anchorer {
   readonly #events: AnchorerEvents;
   readonly #scope: Scope;
   #tailChecked = -1;
+  #stopping = false;
 
   constructor(pool: pg.Pool, chain: ChainConnection, options: AnchorerOptions, events: AnchorerEvents = {}) {
     this.#pool = pool;
@@ -32,6 +33,11 @@ export class Anchorer {
     this.#opts = options;
     this.#events = events;
     this.#scope = { chainId: chain.chainId, contract: chain.contractAddress };
+  }
+
+  /** Cuts a confirmation wait short (shutdown): the tx is recorded, the next leader picks it up. */
+  stop(): void {
+    this.#stopping = true;
   }
 
   /** One round. Returns true if another round should follow at once (more checkpoints waiting). */
@@ -114,7 +120,7 @@ export class Anchorer {
     for (;;) {
       const receipt = await provider.getTransactionReceipt(txHash);
       if (receipt !== null && (this.#opts.confirmations <= 1 || (await provider.getBlockNumber()) >= receipt.blockNumber + this.#opts.confirmations - 1)) return receipt;
-      if (Date.now() > deadline) return null;
+      if (Date.now() > deadline || this.#stopping) return null;
       await new Promise((r) => setTimeout(r, this.#opts.pollMs));
     }
   }

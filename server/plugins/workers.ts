@@ -38,7 +38,7 @@ export const workersPlugin = fp<WorkersPluginOptions>(async (app, opts) => {
       });
       integrate.start();
       anchor.start();
-      return { stop: async () => { await Promise.all([integrate.stop(), anchor.stop()]); } };
+      return { stop: async () => { anchorer.stop(); await Promise.all([integrate.stop(), anchor.stop()]); } };
     },
   });
   app.ledger.leader = leader;

@@ -46,7 +46,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
         keyFile: config.ANCHORER_KEY_FILE, keystore: config.ANCHORER_KEYSTORE,
         password: config.ANCHORER_KEYSTORE_PASSWORD, passwordFile: config.ANCHORER_KEYSTORE_PASSWORD_FILE,
       });
-      chain = { rpcUrl: config.CHAIN_RPC_URL, contract: config.LEDGER_CONTRACT!, deployBlock: config.LEDGER_DEPLOY_BLOCK, anchorer };
+      chain = { rpcUrl: config.CHAIN_RPC_URL, contract: config.LEDGER_CONTRACT!, deployBlock: config.LEDGER_DEPLOY_BLOCK, anchorer, ...(config.CHAIN_ID === undefined ? {} : { chainId: config.CHAIN_ID }) };
     }
     return {
       dataDir, database: appUrl === undefined ? { ownerUrl } : { ownerUrl, appUrl }, chain,
