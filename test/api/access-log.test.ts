@@ -62,4 +62,16 @@ t.test("every partner read is an anchored, verifiable access record", async (t) 
   const partnerList = (await api.get("/v1/records?limit=1000", partner.key)).json().records as { record: { device: string } }[];
   t.ok(partnerList.every((r) => r.record.device === device.address), "partners never see access records");
   t.equal((await api.get(`/v1/records/${anchored[0]!.hash}`, partner.key)).statusCode, 404);
+
+  await t.test("no data is shown when its access record cannot be written", async (t) => {
+    const service = api.serviceKey.address.toLowerCase().slice(2);
+    await api.ownerDb.query(`ALTER TABLE envelopes ADD CONSTRAINT no_access_log CHECK (device <> '\\x${service}'::bytea) NOT VALID`);
+    const refused = await api.get("/v1/records?limit=2", partner.key);
+    t.equal(refused.statusCode, 503);
+    t.equal(refused.json().code, "access_log_unavailable");
+    t.notOk(refused.body.includes(receipt.records[0]!.hash), "no record in the refusal");
+    t.equal((await api.get(`/v1/records/0x${"11".repeat(32)}`, partner.key)).statusCode, 404, "a miss still answers");
+    await api.ownerDb.query("ALTER TABLE envelopes DROP CONSTRAINT no_access_log");
+    t.equal((await api.get("/v1/records?limit=2", partner.key)).statusCode, 200, "served again once the log can be written");
+  });
 });
