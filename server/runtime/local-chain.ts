@@ -60,6 +60,10 @@ export async function startAnvil(dataDir: string, port: number, chainId = 31337)
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
   const exited = new Promise<void>((res) => child.once("exit", () => res()));
+  // Never outlive the parent, even if it dies without stopping us (SIGTERM: anvil still saves its state).
+  const orphanGuard = () => { child.kill("SIGTERM"); };
+  process.once("exit", orphanGuard);
+  child.once("exit", () => process.off("exit", orphanGuard));
   const rpcUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
