@@ -67,7 +67,7 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
     if (config.selfAudit.enabled && config.ledger.rpcUrl && !audit) {
       chain = new ChainFactsReader(config.ledger.rpcUrl, contract);
       audit = new SelfAudit({
-        spool, client, chain, device, intervalMs: config.selfAudit.intervalMs, slaMs: config.selfAudit.slaMs, batch: config.selfAudit.batch, log,
+        spool, client, chain, device, intervalMs: config.selfAudit.intervalMs, slaMs: config.selfAudit.slaMs, batch: config.selfAudit.batch, concurrency: config.selfAudit.concurrency, log,
         now: () => now().getTime(), onAlarm: raise, onVerified: (_seq, n) => metrics?.verified.inc(n),
       });
       audit.start();

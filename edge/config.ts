@@ -85,8 +85,10 @@ export const ConfigSchema = z.strictObject({
     intervalMs: z.number().int().min(50).default(5_000),
     /** alarm when a delivered record is not verified as anchored within this time */
     slaMs: z.number().int().min(1).default(600_000),
-    batch: z.number().int().min(1).max(10_000).default(200),
-  }).default({ enabled: true, intervalMs: 5_000, slaMs: 600_000, batch: 200 }),
+    batch: z.number().int().min(1).max(10_000).default(1000),
+    /** proofs fetched in parallel */
+    concurrency: z.number().int().min(1).max(256).default(32),
+  }).default({ enabled: true, intervalMs: 5_000, slaMs: 600_000, batch: 1000, concurrency: 32 }),
   control: z.strictObject({
     /** loopback HTTP port for manual events, status and Prometheus metrics; 0 = ephemeral */
     port: z.number().int().min(0).max(65535).default(9464),

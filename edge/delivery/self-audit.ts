@@ -96,13 +96,15 @@ export class SelfAudit {
         }
         return "verified" as const;
       }));
-      results.forEach((r, j) => { if (r === "verified") verified.push(slice[j]!.seq); });
+      // purge as we go: a long round still makes progress visible and durable
+      const done = slice.filter((_, j) => results[j] === "verified").map((r) => r.seq);
+      this.o.spool.purgeVerified(done);
+      this.verifiedTotal += done.length;
+      if (done.length > 0) this.o.onVerified?.(Math.max(...done), done.length);
+      verified.push(...done);
       // records are anchored in log order: once one is pending, later ones are too
       if (results.includes("pending")) stop = true;
     }
-    this.o.spool.purgeVerified(verified);
-    this.verifiedTotal += verified.length;
-    if (verified.length > 0) this.o.onVerified?.(Math.max(...verified), verified.length);
     return verified.length;
   }
 }
