@@ -42,10 +42,13 @@ t.test("simulator values arrive with their engineering unit and StatusCode", asy
   sim.setTagStatus("C-301.Vibration", null);
 });
 
-t.test("a maintenance event raised in the simulator arrives", async (t) => {
+t.test("maintenance and calibration events raised in the simulator arrive", async (t) => {
   sim.raiseMaintenance({ asset: "P-101", workOrder: "WO-777", technician: "j.doe", text: "replaced mechanical seal" });
   const ev = await waitFor(() => events().find((r) => r.kind === "event" && r.body.workOrder === "WO-777"), { what: "the maintenance event" });
   t.match(ev.body, { type: "maintenance", asset: "P-101", workOrder: "WO-777", actor: "j.doe", text: "replaced mechanical seal", source: { system: "opcua" } });
+  sim.raiseCalibration({ asset: "B-201", workOrder: "WO-778", technician: "metrology", text: "PT-201 calibrated" });
+  const cal = await waitFor(() => events().find((r) => r.kind === "event" && r.body.workOrder === "WO-778"), { what: "the calibration event" });
+  t.match(cal.body, { type: "calibration", asset: "B-201", actor: "metrology" });
 });
 
 t.test("the boiler high-pressure alarm trips and clears", async (t) => {

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import t from "tap";
-import { ConfigError, parseConfig } from "../../edge/config.ts";
+import { ConfigError, parseConfig, readSecret } from "../../edge/config.ts";
 import { loadDeviceWallet } from "../../edge/keys.ts";
 import { PASSWORD, PW_ENV, makeKeystore, tempDir } from "./helpers.ts";
 
@@ -42,6 +42,16 @@ t.test("config errors name the bad field", async (t) => {
   t.equal(bad((c) => { c.opcua.nodes = []; }), "opcua.nodes");
   t.equal(bad((c) => { c.spool.maxbytes = 5; }), "spool.maxbytes", "unknown keys are refused, not ignored");
   t.equal(parseConfig(valid, "/plant").spool.dir, "/plant/spool", "relative paths resolve against the config file");
+});
+
+t.test("secrets come from an env var or a file, and a missing one names its field", async (t) => {
+  const dir = tempDir("secret");
+  writeFileSync(join(dir, "pw"), "from-file\n");
+  t.equal(readSecret({ passwordEnv: "X_PW" }, "device", { X_PW: "from-env" }), "from-env");
+  t.equal(readSecret({ passwordFile: join(dir, "pw") }, "device", {}), "from-file", "trailing newline dropped");
+  t.equal(readSecret({ passwordEnv: "X_PW", passwordFile: join(dir, "pw") }, "device", {}), "from-file", "file is the fallback");
+  t.throws(() => readSecret({ passwordEnv: "X_PW" }, "device", {}), { code: "secret_missing", path: "device.passwordEnv" });
+  t.throws(() => readSecret({ passwordFile: join(dir, "nope") }, "opcua.credentials", {}), { code: "secret_missing", path: "opcua.credentials.passwordFile" });
 });
 
 t.test("CLI: bad config file, wrong keystore password, keygen", async (t) => {
