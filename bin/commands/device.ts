@@ -26,6 +26,6 @@ export function registerDeviceCommands(program: Command): void {
   withApiOptions(device.command("list"))
     .description("list devices with their on-chain registry status")
     .action(clientAction(async (flags: ApiOptions) => {
-      printJson(await callApi(flags, "GET", "/v1/devices"));
+      printJson(await callApi(flags, "GET", "/v1/admin/devices"));
     }));
 }

@@ -50,23 +50,35 @@ export function deviceRoutes(registrar: Registrar): FastifyPluginAsyncZod {
       return { address, registry: await onChain(address), tx };
     });
 
-    app.get("/devices", {
-      config: { roles: READERS, access: "logged" },
-      schema: { tags: ["devices"], summary: "Devices in scope with their LedgerAnchor registry status", security, response: { 200: z.object({ devices: z.array(Device) }), ...authErrors } },
-    }, async (request) => {
-      const scope = await scopeOf(db, request.caller!);
+    /** Every enrolled or registry-known device with its status; `inScope` filters for a reader's grants. */
+    const listDevices = async (inScope: (address: string) => boolean) => {
       const res = await db.query<{ address: Buffer; site: string | null; label: string | null }>(
         `SELECT k.address, d.site, d.label FROM (SELECT address FROM api_devices UNION SELECT address FROM devices) k(address)
          LEFT JOIN api_devices d USING (address) ORDER BY k.address`);
       const devices = [];
       for (const r of res.rows) {
         const address = bytesToHex(r.address);
-        if (!deviceInScope(scope, address)) continue;
+        if (!inScope(address)) continue;
         const s = await registry.status(address).catch(() => undefined) ?? await onChain(address);
         devices.push({ address, site: r.site, label: r.label, registry: { registered: s.registered, revoked: s.revoked, revokedAtCheckpoint: s.revokedAtCheckpoint, revokedAtBlock: s.revokedAtBlock, revokedAtTime: s.revokedAtTime, metadataHash: s.metadataHash } });
       }
+      return devices;
+    };
+
+    app.get("/devices", {
+      config: { roles: READERS, access: "logged" },
+      schema: { tags: ["devices"], summary: "Devices in scope with their LedgerAnchor registry status", security, response: { 200: z.object({ devices: z.array(Device) }), ...authErrors } },
+    }, async (request) => {
+      const scope = await scopeOf(db, request.caller!);
+      const devices = await listDevices((address) => deviceInScope(scope, address));
       request.accessCount = devices.length;
       return { devices };
     });
+
+    // Admins manage the registry, so they see all of it (the data routes stay closed to them).
+    app.get("/admin/devices", {
+      config: { roles: ADMINS },
+      schema: { tags: ["admin"], summary: "All devices with their sites and LedgerAnchor registry status", security, response: { 200: z.object({ devices: z.array(Device) }), ...authErrors } },
+    }, async () => ({ devices: await listDevices(() => true) }));
   };
 }
