@@ -2,13 +2,14 @@
 // ~1.5 ms each), so the main thread only reads lines and keeps the results.
 import { parentPort } from "node:worker_threads";
 import { envelopeDomain, recoverEnvelopeSigner, type EnvelopeHeader } from "../../core/index.ts";
-import { processRecordText, type RecordOutcome } from "./record-line.ts";
+import { packOutcomes, type PackedRecords } from "./record-batch.ts";
+import { processRecordText } from "./record-line.ts";
 
 export type SignatureJob = { id: string; header: EnvelopeHeader; signature: string };
 export type WorkerRequest =
   | { kind: "records"; keepReadings: boolean; items: [source: string, line: number, text: string][] }
   | { kind: "signatures"; chainId: number; contract: string; jobs: SignatureJob[] };
-export type WorkerReply = { kind: "records"; outcomes: RecordOutcome[] } | { kind: "signatures"; signers: [id: string, signer: string][] };
+export type WorkerReply = { kind: "records"; packed: PackedRecords } | { kind: "signatures"; signers: [id: string, signer: string][] };
 
 /** The recovered signer address, or a description of why there is none (never equal to an address). */
 export function recoverSigner(job: SignatureJob, domain: ReturnType<typeof envelopeDomain>): string {
@@ -21,16 +22,15 @@ export function recoverSigner(job: SignatureJob, domain: ReturnType<typeof envel
 
 export function handle(req: WorkerRequest): WorkerReply {
   if (req.kind === "records") {
-    return { kind: "records", outcomes: req.items.map(([source, line, text]) => {
-      const o = processRecordText(text, `${source}:${line}`, line, req.keepReadings);
-      // Own 32-byte copies: a Buffer may view a larger pooled ArrayBuffer, which postMessage would clone whole.
-      return o.entry ? { ...o, entry: { ...o.entry, hash: new Uint8Array(o.entry.hash) as Buffer } } : o;
-    }) };
+    return { kind: "records", packed: packOutcomes(req.items.map(([source, line, text]) => processRecordText(text, `${source}:${line}`, line, req.keepReadings))) };
   }
   const domain = envelopeDomain(req.chainId, req.contract);
   return { kind: "signatures", signers: req.jobs.map((j) => [j.id, recoverSigner(j, domain)]) };
 }
 
 parentPort?.on("message", (msg: { id: number; req: WorkerRequest }) => {
-  parentPort!.postMessage({ id: msg.id, reply: handle(msg.req) });
+  const reply = handle(msg.req);
+  // The packed typed arrays move to the main thread instead of being copied.
+  const transfer = reply.kind === "records" ? [reply.packed.present.buffer, reply.packed.hashes.buffer, reply.packed.nums.buffer] : [];
+  parentPort!.postMessage({ id: msg.id, reply }, transfer as ArrayBuffer[]);
 });

@@ -4,6 +4,7 @@ import {
   ExportLineSchema, type CheckpointLine, type DeviceLine, type EndLine, type EnvelopeLine, type HeaderLine, type LineType,
 } from "../format/lines.ts";
 import type { FindingLog } from "./findings.ts";
+import { unpackOutcomes } from "./record-batch.ts";
 import { processRecordText, processRecordValue, type ReadingPoint, type RecordEntry, type RecordOutcome } from "./record-line.ts";
 import type { WorkerPool } from "./worker-pool.ts";
 
@@ -53,8 +54,7 @@ export async function collect(
     for (const f of o.findings) findings.add(f);
     if (!o.entry) return;
     c.counts.record++;
-    // Buffers come back from workers as plain Uint8Arrays.
-    c.records.push(Buffer.isBuffer(o.entry.hash) ? o.entry : { ...o.entry, hash: Buffer.from(o.entry.hash) });
+    c.records.push(o.entry);
     if (o.reading) c.readings.push(o.reading);
     opts.onRecord?.(c.records.length);
   };
@@ -72,7 +72,7 @@ export async function collect(
       return;
     }
     const run: Promise<void> = pool.run({ kind: "records", keepReadings, items }).then((reply) => {
-      if (reply.kind === "records") reply.outcomes.forEach(apply);
+      if (reply.kind === "records") unpackOutcomes(reply.packed).forEach(apply);
     }, () => {
       // A worker failed (it should not): process this batch here instead.
       for (const [source, line, text] of items) apply(processRecordText(text, `${source}:${line}`, line, keepReadings));
