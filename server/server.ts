@@ -46,7 +46,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
   const { chain } = app.ledger;
   const print = options.print ?? ((line: string) => process.stdout.write(line + "\n"));
-  print(`otledger API    ${url}  (POST ${url}/v1/envelopes, ${url}/readyz, ${url}/metrics)`);
+  print(`otledger API    ${url}  (docs ${url}/docs; POST ${url}/v1/envelopes; ${url}/readyz; ${url}/metrics)`);
   print(`chain           ${chain.rpcUrl}  chainId ${chain.chainId}${runtime.embedded.chain ? "  (local anvil)" : ""}`);
   print(`LedgerAnchor    ${chain.contractAddress}`);
   print(`data directory  ${runtime.dataDir}${runtime.embedded.postgres ? "  (embedded PostgreSQL)" : ""}`);

@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { ContractFactory, JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { ledgerAnchorAbi, ledgerAnchorBytecode } from "../../core/ledger-anchor-artifact.ts";
-import { freePort } from "./free-port.ts";
+import { preferredPort } from "./free-port.ts";
 
 /** anvil's well-known dev keys (mnemonic "test test … junk"): #0 admin, #1 anchorer, #2 registrar. Dev only. */
 export const DEV_KEYS = {
@@ -28,6 +28,9 @@ export type LocalChain = Deployment & {
   stop(): Promise<void>;
 };
 
+/** The usual JSON-RPC port, so `otledger verify --rpc` defaults work with `npm start`; any free port if taken. */
+export const DEFAULT_LOCAL_CHAIN_PORT = 8545;
+
 export type LocalChainOptions = { dataDir: string; port?: number; chainId?: number };
 
 const MODULES = resolve(import.meta.dirname, "../../node_modules");
@@ -38,7 +41,7 @@ const ANVIL = [join(MODULES, `@foundry-rs/anvil-${process.platform}-${process.ar
 export async function startLocalChain(options: LocalChainOptions): Promise<LocalChain> {
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const anvil = await startAnvil(dataDir, options.port ?? (await freePort()), options.chainId ?? 31337);
+  const anvil = await startAnvil(dataDir, options.port ?? (await preferredPort(DEFAULT_LOCAL_CHAIN_PORT)), options.chainId ?? 31337);
   try {
     const deployment = await ensureDeployment(anvil.rpcUrl, join(dataDir, "deployment.json"));
     const anchorerKeyFile = join(dataDir, "anchorer.key");
