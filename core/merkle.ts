@@ -7,3 +7,4 @@ export {
   type LeafRange, type SubtreeId, type SubtreeLookup,
 } from "./merkle-ranges.ts";
 export { rootFromInclusionProof, verifyConsistency, verifyInclusion } from "./merkle-verify.ts";
+export { rangeProofFromSubtrees, rangeProofRanges, rootFromRangeProof, subtreesForRange, verifyRangeInclusion } from "./merkle-range.ts";

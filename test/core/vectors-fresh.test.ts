@@ -4,12 +4,13 @@ import { readFileSync } from "node:fs";
 import { bundleVectors } from "./vectors/bundle.ts";
 import { envelopeVectors } from "./vectors/envelope.ts";
 import { merkleVectors } from "./vectors/merkle.ts";
+import { merkleRangeVectors } from "./vectors/merkle-range.ts";
 import { opcValueVectors } from "./vectors/opc-values.ts";
 import { recordVectors } from "./vectors/records.ts";
 
 const committed = (name: string) => JSON.parse(readFileSync(new URL(`../../docs/vectors/${name}`, import.meta.url), "utf8"));
 const fresh: [string, () => unknown][] = [
-  ["opc-values.json", opcValueVectors], ["records.json", recordVectors], ["merkle.json", merkleVectors],
+  ["opc-values.json", opcValueVectors], ["records.json", recordVectors], ["merkle.json", merkleVectors], ["merkle-range.json", merkleRangeVectors],
   ["envelope.json", envelopeVectors], ["bundle.json", bundleVectors],
 ];
 for (const [name, generate] of fresh) {

@@ -5,6 +5,7 @@ import { writeFileSync } from "node:fs";
 import { bundleVectors } from "./bundle.ts";
 import { envelopeVectors } from "./envelope.ts";
 import { merkleVectors } from "./merkle.ts";
+import { merkleRangeVectors } from "./merkle-range.ts";
 import { opcValueVectors } from "./opc-values.ts";
 import { recordVectors } from "./records.ts";
 
@@ -12,6 +13,7 @@ const files: [string, unknown][] = [
   ["opc-values.json", opcValueVectors()],
   ["records.json", recordVectors()],
   ["merkle.json", merkleVectors()],
+  ["merkle-range.json", merkleRangeVectors()],
   ["envelope.json", envelopeVectors()],
   ["bundle.json", bundleVectors()],
 ];
