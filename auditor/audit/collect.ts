@@ -64,22 +64,20 @@ export async function collect(
   let seenRecordLines = 0;
   let batch: [string, number, string][] = [];
   const inFlight = new Set<Promise<void>>();
-  const flushRecords = async () => {
+  const inline = (items: [string, number, string][]) => {
+    for (const [source, line, text] of items) apply(processRecordText(text, `${source}:${line}`, line, keepReadings));
+  };
+  const flushRecords = () => {
     const items = batch;
     batch = [];
-    if (!pool?.started) {
-      for (const [source, line, text] of items) apply(processRecordText(text, `${source}:${line}`, line, keepReadings));
-      return;
-    }
+    // While the workers have enough queued, the main thread takes a batch itself: it balances the load and
+    // bounds what is read ahead.
+    if (!pool?.started || inFlight.size >= pool.threads * 4) return inline(items);
     const run: Promise<void> = pool.run({ kind: "records", keepReadings, items }).then((reply) => {
       if (reply.kind === "records") unpackOutcomes(reply.packed).forEach(apply);
-    }, () => {
-      // A worker failed (it should not): process this batch here instead.
-      for (const [source, line, text] of items) apply(processRecordText(text, `${source}:${line}`, line, keepReadings));
-    }).finally(() => inFlight.delete(run));
+    }, () => inline(items)) // a worker failed (it should not): process its batch here instead
+      .finally(() => inFlight.delete(run));
     inFlight.add(run);
-    // Back-pressure: never more than a few batches per worker queued.
-    if (inFlight.size >= pool.threads * 3) await Promise.race(inFlight);
   };
 
   for await (const raw of lines) {
@@ -87,7 +85,7 @@ export async function collect(
     if ("text" in raw) {
       if (++seenRecordLines === startAfter) pool?.start();
       batch.push([raw.source, raw.line, raw.text]);
-      if (batch.length >= RECORD_BATCH) await flushRecords();
+      if (batch.length >= RECORD_BATCH) flushRecords();
       continue;
     }
     if ("error" in raw) {
@@ -143,7 +141,7 @@ export async function collect(
       case "end": c.end = line; break;
     }
   }
-  await flushRecords();
+  flushRecords();
   await Promise.all(inFlight);
   c.leaves = c.leaves.subarray(0, c.leafCount * 32);
   return c;
