@@ -13,3 +13,4 @@ export * from "./envelope-check.ts";
 export * from "./bundle.ts";
 export * from "./verify.ts";
 export * from "./bundle-build.ts";
+export * from "./envelope-proof.ts";
