@@ -1,7 +1,8 @@
-// Full-audit throughput (records/s) without chain reads: NDJSON export in memory → parse + validate + hash every
-// record, signatures recovered once per envelope on a worker thread meanwhile (collectAndSign) → every check
-// (analyze: envelope roots, log rebuild, per-device chains). The chain view is built from the same ledger instead of read over RPC: the reads are one per checkpoint
-// and per device, not per record, and are excluded by the goal (issue 6: ≥ 50k records/s).
+// Full-audit throughput (records/s) without chain reads: NDJSON export in memory → read lines; record lines parsed,
+// validated and hashed and envelope signatures recovered once each, on a worker thread with the main thread sharing
+// the record batches (collectAndSign) → every check (analyze: envelope roots, log rebuild, per-device chains).
+// The chain view is built from the same ledger instead of read over RPC: those reads are one per checkpoint and
+// per device, not per record, and the goal excludes them (issue 6: ≥ 50k records/s). Envelopes of 250 records.
 //   node_modules/node/bin/node --experimental-strip-types bench/audit.bench.ts [records] [runs] [threads]
 import { loadavg } from "node:os";
 import { Readable } from "node:stream";
