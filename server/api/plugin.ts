@@ -19,6 +19,7 @@ import { accessRoutes } from "./routes-access.ts";
 import { adminRoutes } from "./routes-admin.ts";
 import { checkpointRoutes } from "./routes-checkpoints.ts";
 import { deviceRoutes } from "./routes-devices.ts";
+import { envelopeRoutes } from "./routes-envelopes.ts";
 import { exportRoutes } from "./routes-export.ts";
 import { infoRoutes } from "./routes-info.ts";
 import { recordRoutes } from "./routes-records.ts";
@@ -72,6 +73,7 @@ export const otledgerApi = fp<ApiOptions>(async (app, opts) => {
     installAccessHook(v1, accessLog);
     await v1.register(infoRoutes(accessLog.address));
     await v1.register(recordRoutes);
+    await v1.register(envelopeRoutes);
     await v1.register(checkpointRoutes);
     await v1.register(deviceRoutes(registrar));
     await v1.register(exportRoutes(accessLog));

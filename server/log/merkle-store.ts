@@ -1,7 +1,10 @@
 // Reads of the stored tree: perfect-subtree hashes (level 0 from leaves, higher levels from merkle_nodes),
 // fetched in one query per proof, so any proof for any stored size costs O(log n) row reads.
 import type pg from "pg";
-import { consistencyProofFromSubtrees, inclusionProofFromSubtrees, rootFromSubtrees, subtreesForConsistency, subtreesForInclusion, subtreesForRoot, toHex32, type Hex32, type SubtreeId } from "../../core/index.ts";
+import {
+  consistencyProofFromSubtrees, inclusionProofFromSubtrees, rangeProofFromSubtrees, rootFromSubtrees, subtreesForConsistency, subtreesForInclusion,
+  subtreesForRange, subtreesForRoot, toHex32, type Hex32, type SubtreeId,
+} from "../../core/index.ts";
 
 type Queryable = Pick<pg.Pool, "query">;
 
@@ -35,4 +38,10 @@ export async function storedInclusionProof(db: Queryable, index: number, size: n
 export async function storedConsistencyProof(db: Queryable, oldSize: number, newSize: number): Promise<Hex32[]> {
   const m = await fetchSubtrees(db, subtreesForConsistency(oldSize, newSize));
   return consistencyProofFromSubtrees(oldSize, newSize, lookupIn(m)).map(toHex32);
+}
+
+/** Range proof (docs/PROTOCOL.md §7.1) of the leaves [begin, end) in the tree of `size`. */
+export async function storedRangeProof(db: Queryable, begin: number, end: number, size: number): Promise<Hex32[]> {
+  const m = await fetchSubtrees(db, subtreesForRange(begin, end, size));
+  return rangeProofFromSubtrees(begin, end, size, lookupIn(m)).map(toHex32);
 }

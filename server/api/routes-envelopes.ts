@@ -1,0 +1,33 @@
+// GET /v1/envelopes/{device}/{firstSeq}/proof — one envelope proof covers all of its records (one access record).
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { READERS } from "./auth.ts";
+import { envelopeProofFor, findEnvelope } from "./envelope-proof.ts";
+import { notFound } from "./errors.ts";
+import { authErrors, ErrorSchema, security } from "./schemas-common.ts";
+import { EnvelopeParams, PendingEnvelopeProof } from "./schemas-envelopes.ts";
+import { ProofQuery } from "./schemas-records.ts";
+import { scopeOf } from "./scope.ts";
+
+const config = { roles: READERS, access: "logged" } as const;
+
+export const envelopeRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { db, chain } = app.ledger;
+
+  app.get("/envelopes/:device/:firstSeq/proof", {
+    config,
+    schema: {
+      tags: ["records"], summary: "Envelope proof v1 (docs/PROTOCOL.md §11.1): all of an envelope's records against the latest or a given anchored checkpoint",
+      description: "200: the signed header, the record hashes (log leaves firstIndex..firstIndex+count-1) and a range proof, verifiable offline with verifyEnvelopeProof. 202: not wholly anchored yet. 404: no such envelope, or not every record of it is in the caller's scope.",
+      security, params: EnvelopeParams, querystring: ProofQuery,
+      response: { 200: z.record(z.string(), z.unknown()).describe("otledger.envelope-proof/1"), 202: PendingEnvelopeProof, 404: ErrorSchema, ...authErrors },
+    },
+  }, async (request, reply) => {
+    const row = await findEnvelope(db, request.params.device, request.params.firstSeq, await scopeOf(db, request.caller!));
+    if (row === undefined) throw notFound("envelope", ["device"]);
+    const result = await envelopeProofFor(db, chain, row, request.query.treeSize);
+    request.accessCount = row.count;
+    if ("status" in result) return reply.code(202).send(result);
+    return result;
+  });
+};
