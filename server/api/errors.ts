@@ -1,24 +1,13 @@
 // The API's typed errors: an HTTP status, a literal code and the offending field path (server/http/errors.ts renders them).
+import { HttpError } from "../http/http-error.ts";
+
 export type ApiErrorCode =
   | "unauthenticated" | "forbidden" | "not_found" | "rate_limited"
   | "invalid_cursor" | "tree_size_not_anchored" | "record_not_in_tree"
   | "principal_exists" | "principal_not_found" | "key_not_found" | "grant_not_found" | "grant_invalid"
   | "device_not_enrolled" | "device_revoked" | "registrar_unavailable" | "chain_unavailable" | "access_log_unavailable";
 
-export class ApiError extends Error {
-  readonly statusCode: number;
-  readonly code: ApiErrorCode;
-  readonly path: (string | number)[];
-  readonly details: Record<string, unknown>;
-  constructor(statusCode: number, code: ApiErrorCode, message: string, path: (string | number)[] = [], details: Record<string, unknown> = {}) {
-    super(message);
-    this.name = "ApiError";
-    this.statusCode = statusCode;
-    this.code = code;
-    this.path = path;
-    this.details = details;
-  }
-}
+export class ApiError extends HttpError<ApiErrorCode> {}
 
 /** Out of scope and absent look the same: existence must not leak. */
 export const notFound = (what: string, path: (string | number)[] = []) => new ApiError(404, "not_found", `${what} not found`, path);

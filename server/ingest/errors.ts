@@ -1,4 +1,6 @@
 // Ingest rejections: an HTTP status, a literal code, the offending field path and the evidence.
+import { HttpError } from "../http/http-error.ts";
+
 export type IngestErrorCode =
   | "schema_invalid" | "body_too_large" | "unsupported_character"
   | "envelope_empty" | "envelope_too_large" | "envelope_device_mismatch" | "envelope_seq_gap" | "envelope_prev_mismatch"
@@ -7,21 +9,4 @@ export type IngestErrorCode =
   | "device_unknown" | "device_revoked" | "registry_unavailable"
   | "seq_gap" | "seq_overlap" | "prev_mismatch" | "equivocation";
 
-export class IngestError extends Error {
-  readonly statusCode: number;
-  readonly code: IngestErrorCode;
-  readonly path: (string | number)[];
-  readonly details: Record<string, unknown>;
-  constructor(statusCode: number, code: IngestErrorCode, message: string, path: (string | number)[] = [], details: Record<string, unknown> = {}) {
-    super(message);
-    this.name = "IngestError";
-    this.statusCode = statusCode;
-    this.code = code;
-    this.path = path;
-    this.details = details;
-  }
-
-  toJSON(): Record<string, unknown> {
-    return { statusCode: this.statusCode, code: this.code, message: this.message, path: this.path, ...this.details };
-  }
-}
+export class IngestError extends HttpError<IngestErrorCode> {}
