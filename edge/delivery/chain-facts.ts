@@ -4,7 +4,7 @@
  */
 import { Contract, JsonRpcProvider, type Log } from "ethers";
 import { ledgerAnchorAbi } from "../../core/ledger-anchor-artifact.ts";
-import type { Bundle, ChainFacts } from "../../core/index.ts";
+import { chainFactsQuery, envelopeChainFactsQuery, type Bundle, type ChainFacts, type EnvelopeProof } from "../../core/index.ts";
 
 type Checkpoint = { index: number; treeSize: number; root: string; blockNumber: number };
 
@@ -56,19 +56,28 @@ export class ChainFactsReader {
   }
 
   async facts(bundle: Bundle, device: ChainFacts["device"]): Promise<ChainFacts> {
+    return this.factsFor(chainFactsQuery(bundle), device);
+  }
+
+  /** Facts for an envelope proof: firstCovering is the first checkpoint covering the envelope's last leaf. */
+  async envelopeFacts(proof: EnvelopeProof, device: ChainFacts["device"]): Promise<ChainFacts> {
+    return this.factsFor(envelopeChainFactsQuery(proof), device);
+  }
+
+  private async factsFor(q: { checkpointIndex: number; leafIndex: number; txHash: string }, device: ChainFacts["device"]): Promise<ChainFacts> {
     this.chainId ??= (await this.provider.getNetwork()).chainId;
-    if (bundle.anchor.checkpointIndex >= this.checkpoints.length || bundle.log.index >= (this.checkpoints.at(-1)?.treeSize ?? 0)) {
+    if (q.checkpointIndex >= this.checkpoints.length || q.leafIndex >= (this.checkpoints.at(-1)?.treeSize ?? 0)) {
       await this.refreshCheckpoints();
     }
-    const checkpoint = this.checkpoints[bundle.anchor.checkpointIndex] ?? null;
-    const covering = this.checkpoints.find((c) => c.treeSize > bundle.log.index) ?? null;
+    const checkpoint = this.checkpoints[q.checkpointIndex] ?? null;
+    const covering = this.checkpoints.find((c) => c.treeSize > q.leafIndex) ?? null;
     return {
       chainId: this.chainId,
       contract: this.address,
       checkpoint,
       firstCovering: covering ? { index: covering.index, treeSize: covering.treeSize } : null,
       device,
-      anchorTx: await this.anchorTx(bundle.anchor.txHash),
+      anchorTx: await this.anchorTx(q.txHash),
     };
   }
 

@@ -1,4 +1,4 @@
-/** HTTP client of the ledger service: GET /v1/info, POST /v1/envelopes, GET /v1/records/{hash}/proof. */
+/** HTTP client of the ledger service: GET /v1/info, POST /v1/envelopes, GET /v1/envelopes/{device}/{firstSeq}/proof, GET /v1/records/{hash}/proof. */
 export type PostOutcome =
   | { kind: "accepted"; status: 200 | 201; receipt: unknown }
   | { kind: "resync"; status: 409; code: string; expectedSeq: number; lastHash: string | null; message: string }
@@ -77,6 +77,16 @@ export class LedgerClient {
     }
     if (res.status >= 500 || res.status === 429 || res.status === 408) return { kind: "unavailable", status: res.status, message };
     return { kind: "rejected", status: res.status, code: b.code ?? "rejected", message, body };
+  }
+
+  /** The envelope proof of an acknowledged envelope, or a pending marker until it is anchored; null if the ledger does not know it. */
+  async envelopeProof(device: string, firstSeq: number): Promise<{ status: "anchored"; proof: unknown } | { status: "pending"; body: unknown } | null> {
+    const res = await this.request(`/v1/envelopes/${device}/${firstSeq}/proof`);
+    if (res.status === 404) return null;
+    if (res.status === 401 || res.status === 403) throw new LedgerAuthError(res.status, `GET /v1/envelopes/{device}/{firstSeq}/proof answered ${res.status}: set ledger.apiKey to an auditor key`);
+    if (!res.ok) throw new Error(`GET /v1/envelopes/${device}/${firstSeq}/proof answered ${res.status}`);
+    const body = (await res.json()) as { status?: string };
+    return res.status === 202 || body.status === "pending" ? { status: "pending", body } : { status: "anchored", proof: body };
   }
 
   /** The proof bundle of a record, or a pending marker until it is anchored; null if the ledger does not know it. */

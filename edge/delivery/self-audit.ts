@@ -1,13 +1,16 @@
 /**
- * Self-audit: the edge checks the ledger. For each delivered record it fetches the proof bundle, reads the
- * chain facts itself and runs core's verifyBundle. Only a record that verifies is purged from the spool.
- * A record not anchored within the SLA, or a bundle that fails verification, raises an alarm.
+ * Self-audit: the edge checks the ledger. Delivered records are verified per acknowledged envelope with one
+ * envelope proof (a range proof of all its records, checked against the root the agent reads from LedgerAnchor
+ * itself; see envelope-audit.ts); records without a receipt fall back to a proof bundle each (record-audit.ts).
+ * Only verified records are purged from the spool. A record not anchored within the SLA, or a proof that fails
+ * verification, raises an alarm.
  */
-import { BundleSchema, verifyBundle } from "../../core/index.ts";
 import type { Logger } from "../capture/capture.ts";
-import type { Spool } from "../spool/spool.ts";
+import type { AwaitingAudit, Spool } from "../spool/spool.ts";
 import type { ChainFactsReader } from "./chain-facts.ts";
+import { auditEnvelope, type EnvelopeVerdict } from "./envelope-audit.ts";
 import { LedgerAuthError, type LedgerClient } from "./ledger-client.ts";
+import { auditRecord } from "./record-audit.ts";
 
 export type AuditAlarm = { code: "not_anchored_within_sla" | "self_audit_failed" | "record_unknown_to_ledger" | "self_audit_unauthorized"; message: string; seq: number };
 export interface SelfAuditOptions {
@@ -63,48 +66,54 @@ export class SelfAudit {
 
   /** One audit pass over the oldest delivered records; returns how many were verified and purged. */
   async runOnce(): Promise<number> {
-    const now = this.o.now ?? Date.now;
     const rows = this.o.spool.awaitingAudit(this.o.batch);
     if (rows.length === 0) return 0;
+    const units = auditUnits(rows, rows.length === this.o.batch);
     const device = await this.o.chain.deviceStatus(this.o.device);
-    const verified: number[] = [];
-    let stop = false;
+    let verified = 0;
     const concurrency = this.o.concurrency ?? 8;
-    for (let i = 0; i < rows.length && !stop; i += concurrency) {
-      const slice = rows.slice(i, i + concurrency);
-      const results = await Promise.all(slice.map(async (row) => {
-        const answer = await this.o.client.proof(row.hash);
-        const late = now() - row.sentMs > this.o.slaMs;
-        if (answer === null) {
-          if (late) this.alarm({ code: "record_unknown_to_ledger", seq: row.seq, message: `ledger does not know record ${row.seq} (${row.hash}) delivered ${Math.round((now() - row.sentMs) / 1000)} s ago` });
-          return "pending" as const;
-        }
-        if (answer.status === "pending") {
-          if (late) this.alarm({ code: "not_anchored_within_sla", seq: row.seq, message: `record ${row.seq} not anchored within ${this.o.slaMs} ms of delivery` });
-          return "pending" as const;
-        }
-        const parsed = BundleSchema.safeParse(answer.bundle);
-        const result = parsed.success ? verifyBundle(parsed.data, await this.o.chain.facts(parsed.data, device)) : verifyBundle(answer.bundle, { chainId: 0, contract: "0x0000000000000000000000000000000000000000", checkpoint: null, firstCovering: null, device });
-        if (parsed.success && parsed.data.recordHash !== row.hash) {
-          this.alarm({ code: "self_audit_failed", seq: row.seq, message: `ledger answered with a bundle for ${parsed.data.recordHash}, not record ${row.seq} (${row.hash})` });
-          return "failed" as const;
-        }
-        if (!result.ok) {
-          const failed = result.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.code}`).join(", ");
-          this.alarm({ code: "self_audit_failed", seq: row.seq, message: `record ${row.seq} failed verification against the chain: ${failed}` });
-          return "failed" as const;
-        }
-        return "verified" as const;
-      }));
+    for (let i = 0; i < units.length; i += concurrency) {
+      const slice = units.slice(i, i + concurrency);
+      const verdicts = await Promise.all(slice.map((u): Promise<EnvelopeVerdict> => (u.firstSeq === null
+        ? auditRecord(this.o.client, this.o.chain, device, u.rows[0]!)
+        : auditEnvelope(this.o.client, this.o.chain, this.o.device, device, u.firstSeq, u.rows))));
+      const done: number[] = [];
+      slice.forEach((u, j) => this.judge(u, verdicts[j]!, done));
       // purge as we go: a long round still makes progress visible and durable
-      const done = slice.filter((_, j) => results[j] === "verified").map((r) => r.seq);
       this.o.spool.purgeVerified(done);
       this.verifiedTotal += done.length;
       if (done.length > 0) this.o.onVerified?.(Math.max(...done), done.length);
-      verified.push(...done);
+      verified += done.length;
       // records are anchored in log order: once one is pending, later ones are too
-      if (results.includes("pending")) stop = true;
+      if (verdicts.some((v) => v.result === "pending")) break;
     }
-    return verified.length;
+    return verified;
   }
+
+  private judge(u: AuditUnit, v: EnvelopeVerdict, done: number[]): void {
+    const now = (this.o.now ?? Date.now)();
+    const first = u.rows[0]!;
+    const what = u.firstSeq === null ? `record ${first.seq} (${first.hash})` : `envelope ${u.firstSeq} (records ${first.seq}..${u.rows.at(-1)!.seq})`;
+    const late = now - Math.min(...u.rows.map((r) => r.sentMs)) > this.o.slaMs;
+    if (v.result === "verified") done.push(...u.rows.map((r) => r.seq));
+    else if (v.result === "failed") this.alarm({ code: "self_audit_failed", seq: first.seq, message: v.message });
+    else if (late && v.unknown) this.alarm({ code: "record_unknown_to_ledger", seq: first.seq, message: `ledger does not know ${what} delivered ${Math.round((now - first.sentMs) / 1000)} s ago` });
+    else if (late) this.alarm({ code: "not_anchored_within_sla", seq: first.seq, message: `${what} not anchored within ${this.o.slaMs} ms of delivery` });
+  }
+}
+
+/** Records of one acknowledged envelope (firstSeq), or a single record the spool holds no receipt for (firstSeq null). */
+type AuditUnit = { firstSeq: number | null; rows: AwaitingAudit[] };
+
+/** Groups rows (in seq order) by envelope; a batch cut inside its last envelope leaves that envelope to the next round. */
+export function auditUnits(rows: readonly AwaitingAudit[], truncated: boolean): AuditUnit[] {
+  const units: AuditUnit[] = [];
+  for (const row of rows) {
+    const last = units.at(-1);
+    if (row.envelope !== null && last?.firstSeq === row.envelope.firstSeq) last.rows.push(row);
+    else units.push({ firstSeq: row.envelope?.firstSeq ?? null, rows: [row] });
+  }
+  const tail = units.at(-1)!, tailEnv = rows.at(-1)!.envelope;
+  if (truncated && units.length > 1 && tailEnv !== null && tail.rows.at(-1)!.seq < tailEnv.lastSeq) units.pop();
+  return units;
 }

@@ -26,6 +26,8 @@ export interface SpooledRecord {
   json: string;
   createdMs: number;
 }
+/** A delivered record awaiting self-audit; `envelope` is the acknowledged envelope (receipt) holding it, if known. */
+export type AwaitingAudit = { seq: number; hash: Hex32; json: string; sentMs: number; envelope: { firstSeq: number; lastSeq: number } | null };
 export type SpoolAlarm = { code: "spool_full" | "spool_evicted_unaudited"; message: string };
 export interface SpoolOptions {
   device: string;
@@ -235,10 +237,12 @@ export class Spool {
     return Number(this.db.prepare("UPDATE records SET state = 0, sent_ms = NULL WHERE seq >= ? AND state = 1").run(fromSeq).changes);
   }
 
-  /** Delivered records whose anchoring is not yet verified, oldest first. */
-  awaitingAudit(limit: number): { seq: number; hash: Hex32; sentMs: number }[] {
-    return (this.db.prepare("SELECT seq, hash, sent_ms FROM records WHERE state = 1 ORDER BY seq LIMIT ?").all(limit) as { seq: number; hash: string; sent_ms: number }[])
-      .map((r) => ({ seq: r.seq, hash: r.hash, sentMs: r.sent_ms }));
+  /** Delivered records whose anchoring is not yet verified, oldest first, with the acknowledged envelope holding each. */
+  awaitingAudit(limit: number): AwaitingAudit[] {
+    return (this.db.prepare(`SELECT r.seq, r.hash, r.json, r.sent_ms, c.first_seq, c.last_seq FROM records r
+      LEFT JOIN receipts c ON c.first_seq = (SELECT max(first_seq) FROM receipts WHERE first_seq <= r.seq) AND c.last_seq >= r.seq
+      WHERE r.state = 1 ORDER BY r.seq LIMIT ?`).all(limit) as { seq: number; hash: string; json: string; sent_ms: number; first_seq: number | null; last_seq: number | null }[])
+      .map((r) => ({ seq: r.seq, hash: r.hash, json: r.json, sentMs: r.sent_ms, envelope: r.first_seq === null ? null : { firstSeq: r.first_seq, lastSeq: r.last_seq! } }));
   }
 
   /** Purges records whose inclusion in an anchored checkpoint was verified. */

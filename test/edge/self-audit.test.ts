@@ -1,6 +1,9 @@
-// The edge checks the ledger: a proof that does not verify against LedgerAnchor raises an alarm and the record
-// stays in the spool; a record not anchored within the SLA raises an alarm; honest proofs purge the records.
+// The edge checks the ledger per envelope (one range proof for all its records): a proof that does not verify
+// against LedgerAnchor raises an alarm and the records stay in the spool; a record not anchored within the SLA
+// raises an alarm; honest proofs purge the records; records without a receipt fall back to proof bundles.
 import { createServer } from "node:http";
+import { DatabaseSync } from "node:sqlite";
+import { join } from "node:path";
 import t from "tap";
 import { startAgent } from "../../edge/agent.ts";
 import { freePort, startSimulator } from "../../edge/simulator/server.ts";
@@ -14,7 +17,12 @@ const ledger = await startApiLedger({ config: { CHECKPOINT_INTERVAL_MS: 3000 } }
 const auditor = await ledger.principal("edge", "auditor");
 process.env.OTLEDGER_TEST_AUDIT_KEY2 = auditor.key;
 
-// An HTTP hop in front of the ledger that, while `tamper` is on, alters the record inside every proof bundle.
+// Leaves of another device first: every envelope of the agent then has a non-empty range proof to tamper with.
+const other = await ledger.newDevice();
+await ledger.submit(other.envelope(ledger.domain, 3));
+
+// An HTTP hop in front of the ledger that, while `tamper` is on, alters a hash of every envelope proof's range
+// proof and the record inside every proof bundle.
 let tamper = true;
 const port = await freePort();
 const proxy = createServer(async (req, res) => {
@@ -26,9 +34,10 @@ const proxy = createServer(async (req, res) => {
   });
   let body = Buffer.from(await upstream.arrayBuffer());
   if (tamper && upstream.status === 200 && /\/proof$/.test(req.url ?? "")) {
-    const bundle = JSON.parse(body.toString());
-    bundle.record.ts = "2000-01-01T00:00:00.000Z";
-    body = Buffer.from(JSON.stringify(bundle));
+    const proof = JSON.parse(body.toString());
+    if (proof.version === "otledger.envelope-proof/1") proof.log.proof[0] = "0x" + "ab".repeat(32);
+    else proof.record.ts = "2000-01-01T00:00:00.000Z";
+    body = Buffer.from(JSON.stringify(proof));
   }
   res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });
   res.end(body);
@@ -63,9 +72,9 @@ t.test("a record not anchored within the SLA raises an alarm", async (t) => {
   t.match(metrics, /otledger_edge_alarms_total\{code="not_anchored_within_sla"\} [1-9]/, "alarm counted in metrics");
 });
 
-t.test("a bundle that does not verify against the chain is alarmed and the record kept", async (t) => {
+t.test("an envelope proof that does not verify against the chain is alarmed and the records kept", async (t) => {
   const alarm = await waitFor(() => alarms("self_audit_failed")[0], { what: "verification alarm", timeoutMs: 30_000 });
-  t.match(alarm.message, /record_hash/, "names the failed check");
+  t.match(alarm.message, /log_range_inclusion: log_root_mismatch/, "names the failed check");
   t.equal(agent.spool.stats().lastAnchoredSeq, 0, "nothing purged on a bad proof");
   t.ok(spoolRecords(config.spool.dir).some((r) => r.record.seq === alarm.seq! && r.state === 1), "the record stays in the spool");
 });
@@ -75,4 +84,26 @@ t.test("honest proofs verify and purge", async (t) => {
   const target = agent.sender.lastSentSeq;
   await waitFor(() => agent.spool.stats().lastAnchoredSeq >= target || undefined, { what: `verified up to ${target}`, timeoutMs: 30_000 });
   t.notOk(spoolRecords(config.spool.dir).some((r) => r.record.seq <= target), "verified records purged");
+  const routes = await edgeReads();
+  t.ok(routes.includes("GET /v1/envelopes/:device/:firstSeq/proof"), "verified by envelope proofs");
+  t.notOk(routes.includes("GET /v1/records/:hash/proof"), "no proof bundle per record");
 });
+
+t.test("records the spool holds no receipt for are verified by proof bundles", async (t) => {
+  await agent.audit!.stop();
+  const from = agent.spool.stats().lastAnchoredSeq;
+  await waitFor(() => agent.sender.lastSentSeq > from + 2 || undefined, { what: "more records delivered" });
+  const target = agent.sender.lastSentSeq; // envelopes acknowledged later get receipts again: leave them out
+  const db = new DatabaseSync(join(config.spool.dir, "spool.sqlite"));
+  db.exec("DELETE FROM receipts");
+  db.close();
+  t.ok(agent.spool.awaitingAudit(1000).filter((r) => r.seq <= target).every((r) => r.envelope === null), "no receipts left");
+  await waitFor(async () => { await agent.audit!.runOnce(); return agent.spool.stats().lastAnchoredSeq >= target || undefined; }, { what: `verified up to ${target}`, timeoutMs: 30_000 });
+  t.ok((await edgeReads()).includes("GET /v1/records/:hash/proof"), "verified by proof bundles");
+});
+
+/** Routes of the access records written for the edge's reads. */
+async function edgeReads(): Promise<string[]> {
+  const res = await ledger.get("/v1/access-log?limit=1000", auditor.key);
+  return (res.json().entries as { principalId: number; route: string }[]).filter((e) => e.principalId === auditor.id).map((e) => e.route);
+}

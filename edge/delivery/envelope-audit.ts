@@ -1,0 +1,46 @@
+/**
+ * Self-audit of one acknowledged envelope with a single envelope proof (docs/PROTOCOL.md §11.1): the agent
+ * rehashes the records it still holds from its spool, checks them against the proof's leaves in order, and runs
+ * core's verifyEnvelopeProof (recordsRoot, its own signature, the range proof against the root read from
+ * LedgerAnchor, the revocation rule) with chain facts it reads itself.
+ */
+import { EnvelopeProofSchema, leafHash, toHex32, verifyEnvelopeProof, type ChainFacts } from "../../core/index.ts";
+import type { AwaitingAudit } from "../spool/spool.ts";
+import type { ChainFactsReader } from "./chain-facts.ts";
+import type { LedgerClient } from "./ledger-client.ts";
+
+export type EnvelopeVerdict =
+  | { result: "verified" }
+  | { result: "pending"; unknown: boolean }
+  | { result: "failed"; message: string };
+
+/** Verifies the held records `rows` (all of envelope `firstSeq`, in seq order) against the ledger and the chain. */
+export async function auditEnvelope(
+  client: LedgerClient, chain: ChainFactsReader, device: string, deviceStatus: ChainFacts["device"], firstSeq: number, rows: readonly AwaitingAudit[],
+): Promise<EnvelopeVerdict> {
+  const answer = await client.envelopeProof(device, firstSeq);
+  if (answer === null) return { result: "pending", unknown: true };
+  if (answer.status === "pending") return { result: "pending", unknown: false };
+  const parsed = EnvelopeProofSchema.safeParse(answer.proof);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { result: "failed", message: `the envelope proof does not parse: ${issue?.path.join(".")}: ${issue?.message}` };
+  }
+  const proof = parsed.data;
+  if (proof.header.device !== device || proof.header.firstSeq !== firstSeq) {
+    return { result: "failed", message: `ledger answered with envelope ${proof.header.device}/${proof.header.firstSeq}, not ${device}/${firstSeq}` };
+  }
+  for (const row of rows) {
+    // rehash what we signed: the spool keeps each record's canonical text
+    const ours = toHex32(leafHash(Buffer.from(row.json, "utf8")));
+    if (ours !== row.hash) return { result: "failed", message: `spool record ${row.seq} no longer hashes to ${row.hash}` };
+    const theirs = proof.recordHashes[row.seq - firstSeq];
+    if (theirs !== ours) return { result: "failed", message: `the ledger's leaf for record ${row.seq} is ${theirs ?? "missing"}, not ${ours}` };
+  }
+  const verdict = verifyEnvelopeProof(proof, await chain.envelopeFacts(proof, deviceStatus));
+  if (!verdict.ok) {
+    const failed = verdict.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.code}`).join(", ");
+    return { result: "failed", message: `envelope ${firstSeq}..${firstSeq + proof.header.count - 1} failed verification against the chain: ${failed}` };
+  }
+  return { result: "verified" };
+}
