@@ -22,7 +22,7 @@ const WARMUP_S = 4;
 const TICK_MS = 50;
 const ENVELOPE = 1000;
 const SYNC = process.env.EDGE_BENCH_SYNC === "NORMAL" ? "NORMAL" : "FULL";
-/** EDGE_BENCH_AUDIT=1: self-audit on as well (proof per record, verified against the chain), its rate reported */
+/** EDGE_BENCH_AUDIT=1: self-audit on as well (one envelope proof per envelope, verified against the chain), its rate reported */
 const AUDIT = process.env.EDGE_BENCH_AUDIT === "1";
 
 /** Starts `node bench/edge.bench.ts <role> …` and resolves with the JSON it prints first. */

@@ -42,7 +42,7 @@ export class LedgerClient {
   async info(): Promise<LedgerInfo | null> {
     const res = await this.request("/v1/info");
     if (res.status === 404) return null;
-    if (res.status === 401 || res.status === 403) throw new LedgerAuthError(res.status, `GET /v1/records/{hash}/proof answered ${res.status}: set ledger.apiKey to an auditor key`);
+    if (res.status === 401 || res.status === 403) throw new LedgerAuthError(res.status, `GET /v1/info answered ${res.status}: set ledger.apiKey to an auditor key`);
     if (!res.ok) throw new Error(`GET /v1/info answered ${res.status}`);
     const body = (await res.json()) as { chainId?: unknown; contract?: unknown; contractAddress?: unknown; eip712?: { domain?: { chainId?: unknown; verifyingContract?: unknown } }; domain?: { chainId?: unknown; verifyingContract?: unknown } };
     const domain = body.eip712?.domain ?? body.domain;
