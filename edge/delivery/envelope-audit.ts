@@ -12,14 +12,17 @@ import type { LedgerClient } from "./ledger-client.ts";
 export type EnvelopeVerdict =
   | { result: "verified" }
   | { result: "pending"; unknown: boolean }
-  | { result: "failed"; message: string };
+  | { result: "failed"; message: string }
+  /** The ledger has no envelope at firstSeq holding these records (a receipt written on resync spans no single
+   * envelope): the caller verifies them one by one. */
+  | { result: "not_an_envelope" };
 
 /** Verifies the held records `rows` (all of envelope `firstSeq`, in seq order) against the ledger and the chain. */
 export async function auditEnvelope(
   client: LedgerClient, chain: ChainFactsReader, device: string, deviceStatus: ChainFacts["device"], firstSeq: number, rows: readonly AwaitingAudit[],
 ): Promise<EnvelopeVerdict> {
   const answer = await client.envelopeProof(device, firstSeq);
-  if (answer === null) return { result: "pending", unknown: true };
+  if (answer === null) return { result: "not_an_envelope" };
   if (answer.status === "pending") return { result: "pending", unknown: false };
   const parsed = EnvelopeProofSchema.safeParse(answer.proof);
   if (!parsed.success) {
@@ -30,6 +33,7 @@ export async function auditEnvelope(
   if (proof.header.device !== device || proof.header.firstSeq !== firstSeq) {
     return { result: "failed", message: `ledger answered with envelope ${proof.header.device}/${proof.header.firstSeq}, not ${device}/${firstSeq}` };
   }
+  if (rows.at(-1)!.seq >= firstSeq + proof.header.count) return { result: "not_an_envelope" };
   for (const row of rows) {
     // rehash what we signed: the spool keeps each record's canonical text
     const ours = toHex32(leafHash(Buffer.from(row.json, "utf8")));

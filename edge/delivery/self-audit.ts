@@ -5,6 +5,7 @@
  * Only verified records are purged from the spool. A record not anchored within the SLA, or a proof that fails
  * verification, raises an alarm.
  */
+import type { ChainFacts } from "../../core/index.ts";
 import type { Logger } from "../capture/capture.ts";
 import type { AwaitingAudit, Spool } from "../spool/spool.ts";
 import type { ChainFactsReader } from "./chain-facts.ts";
@@ -74,20 +75,34 @@ export class SelfAudit {
     const concurrency = this.o.concurrency ?? 8;
     for (let i = 0; i < units.length; i += concurrency) {
       const slice = units.slice(i, i + concurrency);
-      const verdicts = await Promise.all(slice.map((u): Promise<EnvelopeVerdict> => (u.firstSeq === null
-        ? auditRecord(this.o.client, this.o.chain, device, u.rows[0]!)
-        : auditEnvelope(this.o.client, this.o.chain, this.o.device, device, u.firstSeq, u.rows))));
+      const judged = (await Promise.all(slice.map((u) => this.verify(u, device)))).flat();
       const done: number[] = [];
-      slice.forEach((u, j) => this.judge(u, verdicts[j]!, done));
+      for (const [unit, verdict] of judged) this.judge(unit, verdict, done);
       // purge as we go: a long round still makes progress visible and durable
       this.o.spool.purgeVerified(done);
       this.verifiedTotal += done.length;
       if (done.length > 0) this.o.onVerified?.(Math.max(...done), done.length);
       verified += done.length;
       // records are anchored in log order: once one is pending, later ones are too
-      if (verdicts.some((v) => v.result === "pending")) break;
+      if (judged.some(([, v]) => v.result === "pending")) break;
     }
     return verified;
+  }
+
+  /** An envelope by its envelope proof; a record without receipt, or records of no single envelope, by bundles. */
+  private async verify(u: AuditUnit, device: ChainFacts["device"]): Promise<[AuditUnit, EnvelopeVerdict][]> {
+    const { client, chain } = this.o;
+    if (u.firstSeq !== null) {
+      const verdict = await auditEnvelope(client, chain, this.o.device, device, u.firstSeq, u.rows);
+      if (verdict.result !== "not_an_envelope") return [[u, verdict]];
+    }
+    const out: [AuditUnit, EnvelopeVerdict][] = [];
+    for (const row of u.rows) {
+      const verdict = await auditRecord(client, chain, device, row);
+      out.push([{ firstSeq: null, rows: [row] }, verdict]);
+      if (verdict.result === "pending") break;
+    }
+    return out;
   }
 
   private judge(u: AuditUnit, v: EnvelopeVerdict, done: number[]): void {
@@ -96,6 +111,7 @@ export class SelfAudit {
     const what = u.firstSeq === null ? `record ${first.seq} (${first.hash})` : `envelope ${u.firstSeq} (records ${first.seq}..${u.rows.at(-1)!.seq})`;
     const late = now - Math.min(...u.rows.map((r) => r.sentMs)) > this.o.slaMs;
     if (v.result === "verified") done.push(...u.rows.map((r) => r.seq));
+    else if (v.result === "not_an_envelope") return;
     else if (v.result === "failed") this.alarm({ code: "self_audit_failed", seq: first.seq, message: v.message });
     else if (late && v.unknown) this.alarm({ code: "record_unknown_to_ledger", seq: first.seq, message: `ledger does not know ${what} delivered ${Math.round((now - first.sentMs) / 1000)} s ago` });
     else if (late) this.alarm({ code: "not_anchored_within_sla", seq: first.seq, message: `${what} not anchored within ${this.o.slaMs} ms of delivery` });

@@ -89,17 +89,30 @@ t.test("honest proofs verify and purge", async (t) => {
   t.notOk(routes.includes("GET /v1/records/:hash/proof"), "no proof bundle per record");
 });
 
-t.test("records the spool holds no receipt for are verified by proof bundles", async (t) => {
+t.test("records without a receipt, or whose receipt spans no single envelope, are verified by proof bundles", async (t) => {
   await agent.audit!.stop();
-  const from = agent.spool.stats().lastAnchoredSeq;
-  await waitFor(() => agent.sender.lastSentSeq > from + 2 || undefined, { what: "more records delivered" });
-  const target = agent.sender.lastSentSeq; // envelopes acknowledged later get receipts again: leave them out
-  const db = new DatabaseSync(join(config.spool.dir, "spool.sqlite"));
-  db.exec("DELETE FROM receipts");
-  db.close();
-  t.ok(agent.spool.awaitingAudit(1000).filter((r) => r.seq <= target).every((r) => r.envelope === null), "no receipts left");
-  await waitFor(async () => { await agent.audit!.runOnce(); return agent.spool.stats().lastAnchoredSeq >= target || undefined; }, { what: `verified up to ${target}`, timeoutMs: 30_000 });
-  t.ok((await edgeReads()).includes("GET /v1/records/:hash/proof"), "verified by proof bundles");
+  const spoolDb = () => new DatabaseSync(join(config.spool.dir, "spool.sqlite"));
+  const receipts = (after: number) => { const db = spoolDb(); try { return Number((db.prepare("SELECT count(*) AS n FROM receipts WHERE first_seq > ?").get(after) as { n: number }).n); } finally { db.close(); } };
+  const rewriteReceipts = (target: number, spanning: boolean) => {
+    const db = spoolDb();
+    db.exec("DELETE FROM receipts");
+    // as the sender writes on a resync after a lost receipt: one receipt over records of several envelopes
+    if (spanning) db.prepare(`INSERT INTO receipts (first_seq, last_seq, received_ms, receipt) SELECT min(seq), max(seq), 0, '{"resync":{}}' FROM records WHERE state = 1 AND seq <= ?`).run(target);
+    db.close();
+  };
+  for (const spanning of [false, true]) {
+    const from = agent.spool.stats().lastAnchoredSeq;
+    await waitFor(() => receipts(from) >= 2 || undefined, { what: "two more envelopes delivered" });
+    const target = agent.sender.lastSentSeq; // envelopes acknowledged later get receipts again: leave them out
+    const before = (await edgeReads()).filter((r) => r === "GET /v1/records/:hash/proof").length;
+    rewriteReceipts(target, spanning);
+    const held = agent.spool.awaitingAudit(1000).filter((r) => r.seq <= target);
+    t.ok(held.every((r) => (r.envelope === null) === !spanning), spanning ? "one receipt spans them all" : "no receipts left");
+    await waitFor(async () => { await agent.audit!.runOnce(); return agent.spool.stats().lastAnchoredSeq >= target || undefined; }, { what: `verified up to ${target}`, timeoutMs: 30_000 });
+    const after = (await edgeReads()).filter((r) => r === "GET /v1/records/:hash/proof").length;
+    t.ok(after - before >= held.length, `${held.length} records verified by proof bundles`);
+  }
+  t.same(alarms("self_audit_failed").map((a) => a.message).filter((m) => !/log_root_mismatch/.test(m)), [], "no alarm beyond the tampered proofs'");
 });
 
 /** Routes of the access records written for the edge's reads. */
