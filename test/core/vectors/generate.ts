@@ -4,6 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { bundleVectors } from "./bundle.ts";
 import { envelopeVectors } from "./envelope.ts";
+import { envelopeProofVectors } from "./envelope-proof.ts";
 import { merkleVectors } from "./merkle.ts";
 import { merkleRangeVectors } from "./merkle-range.ts";
 import { opcValueVectors } from "./opc-values.ts";
@@ -16,6 +17,7 @@ const files: [string, unknown][] = [
   ["merkle-range.json", merkleRangeVectors()],
   ["envelope.json", envelopeVectors()],
   ["bundle.json", bundleVectors()],
+  ["envelope-proof.json", envelopeProofVectors()],
 ];
 for (const [name, content] of files) {
   writeFileSync(new URL(`../../../docs/vectors/${name}`, import.meta.url), JSON.stringify(content, null, 1) + "\n");
