@@ -1,10 +1,12 @@
 // Full consistency check of a submitted envelope: every error names the field (path) and keeps the evidence.
 import { EnvelopeError } from "./errors.ts";
-import { recordHash } from "./hash.ts";
-import type { Address, Hex32 } from "./hex.ts";
+import { canonicalString } from "./canonical.ts";
+import { leafHash } from "./hash.ts";
+import { toHex32, type Address, type Hex32 } from "./hex.ts";
 import { recordsRoot, recoverEnvelopeSigner, type Eip712Domain, type Envelope, type EnvelopeHeader } from "./envelope.ts";
 
-export type CheckedEnvelope = { header: EnvelopeHeader; signer: Address; recordHashes: Hex32[] };
+/** `canonicals` is each record's RFC 8785 text, exactly what was hashed: storage keeps it without recomputing it. */
+export type CheckedEnvelope = { header: EnvelopeHeader; signer: Address; recordHashes: Hex32[]; canonicals: string[] };
 
 /**
  * Checks a schema-valid envelope: records are consecutive (seq and prev chain) for header.device starting at
@@ -14,6 +16,7 @@ export type CheckedEnvelope = { header: EnvelopeHeader; signer: Address; recordH
 export function checkEnvelope(envelope: Envelope, domain: Eip712Domain): CheckedEnvelope {
   const { header, records } = envelope;
   const hashes: Hex32[] = [];
+  const canonicals: string[] = [];
   records.forEach((r, i) => {
     if (r.device !== header.device) {
       throw new EnvelopeError("envelope_device_mismatch", `record ${i} is from ${r.device}, the header from ${header.device}`, ["records", i, "device"], { expected: header.device, computed: r.device });
@@ -24,7 +27,9 @@ export function checkEnvelope(envelope: Envelope, domain: Eip712Domain): Checked
     if (i > 0 && r.prev !== hashes[i - 1]) {
       throw new EnvelopeError("envelope_prev_mismatch", `record ${i} does not chain to record ${i - 1}`, ["records", i, "prev"], { expected: hashes[i - 1], computed: r.prev });
     }
-    hashes.push(recordHash(r));
+    const canonical = canonicalString(r);
+    canonicals.push(canonical);
+    hashes.push(toHex32(leafHash(Buffer.from(canonical, "utf8"))));
   });
   if (header.count !== records.length) {
     throw new EnvelopeError("envelope_count_mismatch", `header.count is ${header.count} but ${records.length} records were sent`, ["header", "count"], { expected: records.length, computed: header.count });
@@ -41,5 +46,5 @@ export function checkEnvelope(envelope: Envelope, domain: Eip712Domain): Checked
   if (signer !== header.device) {
     throw new EnvelopeError("signature_signer_mismatch", `signature recovers to ${signer}, not ${header.device}`, ["signature"], { expected: header.device, computed: signer });
   }
-  return { header, signer, recordHashes: hashes };
+  return { header, signer, recordHashes: hashes, canonicals };
 }
