@@ -2,7 +2,7 @@
 // JSON (its last stdout line) in bench/out/, and writes bench/RESULTS.md with the machine, each bench's method
 // (its header comment) and its printed figures. `npm run bench -- merkle gas` runs only those.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { basename, join } from "node:path";
 
@@ -31,11 +31,17 @@ function methodOf(source: string): string {
   return lines.join("\n");
 }
 
+/** A bench that prints only its JSON summary is shown as that JSON, long strings (query plans) left to the file. */
+function compact(json: unknown): string {
+  return JSON.stringify(json, (_key, value: unknown) => (typeof value === "string" && value.length > 160 ? "(see the JSON file)" : value), 1);
+}
+
 const sections: string[] = [];
 let failures = 0;
 for (const file of files) {
   const name = basename(file, ".bench.ts");
   process.stdout.write(`\n== ${name}\n`);
+  const loadAtStart = os.loadavg().map((l) => l.toFixed(2)).join(" ");
   const started = performance.now();
   const run = spawnSync(process.execPath, [join(benchDir, file)], { encoding: "utf8", maxBuffer: 64 * 2 ** 20, stdio: ["ignore", "pipe", "pipe"] });
   process.stderr.write(run.stderr);
@@ -60,6 +66,8 @@ for (const file of files) {
   sections.push([
     `## ${name}`,
     "",
+    `Run ${new Date().toISOString()}, load average at start ${loadAtStart}.`,
+    "",
     `Method (from \`bench/${file}\`):`,
     "",
     methodOf(readFileSync(join(benchDir, file), "utf8")).split("\n").map((l) => `> ${l}`).join("\n"),
@@ -67,22 +75,33 @@ for (const file of files) {
     run.status === 0 ? `Output (${seconds} s; JSON in \`bench/out/${name}.json\`):` : `**FAILED** (exit ${run.status}) after ${seconds} s. Output:`,
     "",
     "```",
-    printed || (run.status === 0 ? "(only the JSON summary: see the file)" : run.stderr.trim().split("\n").slice(-15).join("\n")),
+    printed || (run.status === 0 ? compact(json) : run.stderr.trim().split("\n").slice(-15).join("\n")),
     "```",
   ].join("\n"));
 }
 
-writeFileSync(join(benchDir, "RESULTS.md"), [
+// A partial run (`npm run bench -- audit`) replaces only its own sections and keeps the others' last results.
+const resultsFile = join(benchDir, "RESULTS.md");
+const kept = new Map<string, string>();
+if (only.length > 0 && existsSync(resultsFile)) {
+  for (const part of readFileSync(resultsFile, "utf8").split(/\n(?=## )/).slice(1)) {
+    const name = /^## (\S+)/.exec(part)?.[1];
+    if (name !== undefined && name !== "Machine") kept.set(name, part.trimEnd());
+  }
+}
+for (const section of sections) kept.set(/^## (\S+)/.exec(section)![1]!, section);
+writeFileSync(resultsFile, [
   "# otledger benchmark results",
   "",
-  "Written by `npm run bench` (bench/run.ts). Every figure comes from the run below, on this machine; comparisons",
-  "were measured side by side in the same run. Nothing here is asserted by a test.",
+  "Written by `npm run bench` (bench/run.ts). Every figure comes from a run on the machine below; comparisons",
+  "were measured side by side in the same run. Nothing here is asserted by a test. Each section says when it ran",
+  "and the load average it started under: on 2 cores, other processes move the wall-clock figures.",
   "",
   "## Machine",
   "",
   machine,
   "",
-  ...sections.flatMap((s) => [s, ""]),
+  ...[...kept.keys()].sort().flatMap((name) => [kept.get(name)!, ""]),
 ].join("\n"));
 process.stdout.write(`\nwrote bench/RESULTS.md (${files.length} benches, ${failures} failed)\n`);
 process.exit(failures === 0 ? 0 : 1);
