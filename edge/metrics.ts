@@ -12,7 +12,7 @@ export function createAgentMetrics(spool: Spool, connectionState: () => Connecti
   new Gauge({ name: "otledger_edge_spool_unaudited_records", help: "Records acknowledged but not yet verified as anchored", registers: [registry], collect() { this.set(stat().sent); } });
   new Gauge({ name: "otledger_edge_spool_bytes", help: "Bytes of records held in the spool", registers: [registry], collect() { this.set(stat().bytes); } });
   new Gauge({ name: "otledger_edge_last_seq", help: "Seq of the last record produced", registers: [registry], collect() { this.set(stat().lastSeq); } });
-  new Gauge({ name: "otledger_edge_last_anchored_seq", help: "Highest seq verified as anchored by the self-audit", registers: [registry], collect() { this.set(stat().lastAnchoredSeq); } });
+  new Gauge({ name: "otledger_edge_last_anchored_seq", help: "Every record up to this seq left the spool verified as anchored (or evicted, see evicted_unaudited)", registers: [registry], collect() { this.set(stat().lastAnchoredSeq); } });
   new Gauge({
     name: "otledger_edge_delivery_lag_seconds", help: "Age of the oldest record not yet acknowledged (0 when none)", registers: [registry],
     collect() { const oldest = stat().oldestPendingMs; this.set(oldest === null ? 0 : Math.max(0, (now() - oldest) / 1000)); },

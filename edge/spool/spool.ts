@@ -254,8 +254,12 @@ export class Spool {
         const row = del.get(seq) as { bytes: number } | undefined;
         if (row) this.bytes -= row.bytes;
       }
-      const max = Math.max(...seqs);
-      if (max > this.lastAnchoredSeq()) this.st.setMeta!.run("last_anchored_seq", String(max));
+      // A watermark, not the largest purged seq: records leave the spool only once verified (or, with keep-newest
+      // on a full disk, evicted: counted in evictedUnaudited and alarmed), so everything below the oldest record
+      // still held has been dealt with. A record kept after a failed proof holds the watermark back.
+      const oldest = (this.db.prepare("SELECT min(seq) AS seq FROM records").get() as { seq: number | null }).seq;
+      const watermark = oldest === null ? this.lastSeq : oldest - 1;
+      if (watermark > this.lastAnchoredSeq()) this.st.setMeta!.run("last_anchored_seq", String(watermark));
       // receipts whose records are all gone
       this.db.prepare("DELETE FROM receipts WHERE last_seq < coalesce((SELECT min(seq) FROM records), ?)").run(this.lastSeq + 1);
     });

@@ -47,6 +47,20 @@ t.test("seq/prev chain continues exactly across a reopen", async (t) => {
   t.throws(() => new Spool(dir, { device: "0x2222222222222222222222222222222222222222", maxBytes: 1e9, whenFull: "keep-oldest" }), { code: "spool_device_mismatch" });
 });
 
+t.test("last anchored seq is a watermark: a record kept after a failed proof holds it back", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "spool-watermark-"));
+  const spool = new Spool(dir, { device, maxBytes: 1e9, whenFull: "keep-oldest" });
+  t.teardown(() => spool.close());
+  spool.append([1, 2, 3, 4, 5, 6].map((seq) => reading(seq)));
+  spool.markSent(1, 6, { ok: true });
+  spool.purgeVerified([1, 2, 4, 5]); // 3 failed its proof and is kept
+  t.equal(spool.stats().lastAnchoredSeq, 2, "not 5: record 3 is not verified");
+  spool.purgeVerified([3]);
+  t.equal(spool.stats().lastAnchoredSeq, 5, "3 verified: everything up to 5 is");
+  spool.purgeVerified([6]);
+  t.equal(spool.stats().lastAnchoredSeq, 6);
+});
+
 t.test("SIGKILL while appending loses no committed record and leaves no gap", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "spool-kill-"));
   const child = spawn(process.execPath, ["--experimental-strip-types", "--no-warnings", join(import.meta.dirname, "fixtures/spool-writer.ts"), dir, device], { stdio: ["ignore", "pipe", "inherit"] });
