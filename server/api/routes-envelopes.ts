@@ -1,6 +1,6 @@
 // GET /v1/envelopes/{device}/{firstSeq}/proof — one envelope proof covers all of its records (one access record).
+import { EnvelopeProofSchema } from "../../core/index.ts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
 import { READERS } from "./auth.ts";
 import { envelopeProofFor, findEnvelope } from "./envelope-proof.ts";
 import { notFound } from "./errors.ts";
@@ -20,7 +20,7 @@ export const envelopeRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ["records"], summary: "Envelope proof v1 (docs/PROTOCOL.md §11.1): all of an envelope's records against the latest or a given anchored checkpoint",
       description: "200: the signed header, the record hashes (log leaves firstIndex..firstIndex+count-1) and a range proof, verifiable offline with verifyEnvelopeProof. 202: not wholly anchored yet. 404: no such envelope, or not every record of it is in the caller's scope.",
       security, params: EnvelopeParams, querystring: ProofQuery,
-      response: { 200: z.record(z.string(), z.unknown()).describe("otledger.envelope-proof/1"), 202: PendingEnvelopeProof, 404: ErrorSchema, ...authErrors },
+      response: { 200: EnvelopeProofSchema, 202: PendingEnvelopeProof, 404: ErrorSchema, ...authErrors },
     },
   }, async (request, reply) => {
     const row = await findEnvelope(db, request.params.device, request.params.firstSeq, await scopeOf(db, request.caller!));

@@ -1,6 +1,6 @@
 // GET /v1/records, /v1/records/{hash}, /v1/records/{hash}/proof — within the caller's scope.
+import { BundleSchema } from "../../core/index.ts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { z } from "zod";
 import { bytesToHex } from "../db/bytes.ts";
 import { READERS } from "./auth.ts";
 import { notFound } from "./errors.ts";
@@ -47,7 +47,7 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
       tags: ["records"], summary: "Proof bundle v1 (docs/PROTOCOL.md §10) against the latest or a given anchored checkpoint",
       description: "200: the bundle, verifiable offline with verifyBundle. 202: the record is not anchored yet; the answer names the checkpoint that will cover it.",
       security, params: HashParams, querystring: ProofQuery,
-      response: { 200: z.record(z.string(), z.unknown()).describe("otledger.bundle/1"), 202: PendingProof, 404: ErrorSchema, ...authErrors },
+      response: { 200: BundleSchema, 202: PendingProof, 404: ErrorSchema, ...authErrors },
     },
   }, async (request, reply) => {
     const row = await findRecord(db, request.params.hash, await scopeOf(db, request.caller!));
