@@ -7,13 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeJsonBundle, writeTarBundle, type BundleLine } from "../../auditor/format/bundle-write.ts";
 import { startAnvil } from "./fixture/anvil.ts";
-import { TestLedger } from "./fixture/ledger.ts";
+import { ledgerOnAnvil } from "./fixture/ledger-on-anvil.ts";
 import { runCli } from "./fixture/run-cli.ts";
 
-const anvil = await startAnvil();
-t.teardown(() => anvil.stop());
-const ledger = await TestLedger.deploy(anvil.url);
-t.teardown(() => ledger.close());
+const { anvil, ledger } = await ledgerOnAnvil(t);
 const press = await ledger.register("press-7");
 const oven = await ledger.register("oven-3");
 ledger.submit(press, 30);

@@ -2,16 +2,12 @@
 // tampering of the export is reported with its code.
 import t from "tap";
 import { recordHash } from "../../core/index.ts";
-import { startAnvil } from "./fixture/anvil.ts";
-import { TestLedger } from "./fixture/ledger.ts";
+import { ledgerOnAnvil } from "./fixture/ledger-on-anvil.ts";
 import { auditLines, codesOf } from "./fixture/audit-lines.ts";
 
 type Line = Record<string, any>;
 
-const anvil = await startAnvil();
-t.teardown(() => anvil.stop());
-const ledger = await TestLedger.deploy(anvil.url);
-t.teardown(() => ledger.close());
+const { anvil, ledger } = await ledgerOnAnvil(t);
 
 const pump = await ledger.register("pump-1");
 const boiler = await ledger.register("boiler-2");

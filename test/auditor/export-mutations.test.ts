@@ -2,15 +2,11 @@
 // (fast-check picks the values). Fields the format documents as unauthenticated (generatedAt, labels) are not mutated.
 import t from "tap";
 import fc from "fast-check";
-import { startAnvil } from "./fixture/anvil.ts";
-import { TestLedger } from "./fixture/ledger.ts";
+import { ledgerOnAnvil } from "./fixture/ledger-on-anvil.ts";
 import { auditLines, codesOf } from "./fixture/audit-lines.ts";
 
 type Line = Record<string, any>;
-const anvil = await startAnvil();
-t.teardown(() => anvil.stop());
-const ledger = await TestLedger.deploy(anvil.url);
-t.teardown(() => ledger.close());
+const { anvil, ledger } = await ledgerOnAnvil(t);
 const pump = await ledger.register("pump-9");
 ledger.submit(pump, 12);
 await ledger.anchor();

@@ -2,14 +2,10 @@
 // (regression: a checkpoint anchored after the export's snapshot was reported CHECKPOINT_MISSING), while a
 // checkpoint the export leaves out although it existed at the snapshot is still a finding.
 import t from "tap";
-import { startAnvil } from "./fixture/anvil.ts";
-import { TestLedger } from "./fixture/ledger.ts";
+import { ledgerOnAnvil } from "./fixture/ledger-on-anvil.ts";
 import { auditLines } from "./fixture/audit-lines.ts";
 
-const anvil = await startAnvil();
-t.teardown(() => anvil.stop());
-const ledger = await TestLedger.deploy(anvil.url);
-t.teardown(() => ledger.close());
+const { anvil, ledger } = await ledgerOnAnvil(t);
 
 const pump = await ledger.register("pump-1");
 ledger.submit(pump, 12);

@@ -7,14 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { verifyBundleObject } from "../../auditor/verify/command.ts";
 import { startAnvil } from "./fixture/anvil.ts";
-import { TestLedger } from "./fixture/ledger.ts";
+import { ledgerOnAnvil } from "./fixture/ledger-on-anvil.ts";
 import { proofBundle } from "./fixture/proof-bundle.ts";
 import { runCli } from "./fixture/run-cli.ts";
 
-const anvil = await startAnvil();
-t.teardown(() => anvil.stop());
-const ledger = await TestLedger.deploy(anvil.url);
-t.teardown(() => ledger.close());
+const { anvil, ledger } = await ledgerOnAnvil(t);
 const pump = await ledger.register("pump-1");
 ledger.submit(pump, 8);
 await ledger.anchor();
