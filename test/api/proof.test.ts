@@ -37,7 +37,10 @@ t.test("proof bundles: pending, anchored, verified against the chain, tampered",
   const res = await api.get(`/v1/records/${pendingRecord.hash}/proof`, auditor.key);
   t.equal(res.statusCode, 200);
   const bundle = res.json() as Bundle;
-  t.equal(bundle.anchor.checkpointIndex, cp1.index);
+  // Against the latest anchored checkpoint: cp1, or a later one if the access records of these very reads have
+  // already filled another checkpoint (every 8 leaves here).
+  t.ok(bundle.anchor.checkpointIndex >= cp1.index, `anchored at checkpoint ${bundle.anchor.checkpointIndex} >= ${cp1.index}`);
+  t.ok(bundle.anchor.treeSize > pendingRecord.index, "the checkpoint covers the record");
   const facts = await readChainFacts(reader, bundle);
   const verdict = verifyBundle(bundle, facts);
   t.ok(verdict.ok, "the bundle verifies against LedgerAnchor");
