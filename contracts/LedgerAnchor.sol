@@ -2,37 +2,98 @@
 pragma solidity ^0.8.24;
 
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {ILedgerAnchor} from "./ILedgerAnchor.sol";
 import {RFC9162} from "./RFC9162.sol";
 
 /**
  * @title LedgerAnchor
  * @dev Anchors checkpoints (tree size, root) of the otledger global RFC 9162 log, each proven on-chain to extend
- * the previous one, keeps all of them, and holds the registry of device signing keys.
+ * the previous one, keeps all of them, and holds the registry of device and service signing keys.
+ *
+ * Roles: the default admin (one account, transferred in two steps after {INITIAL_ADMIN_DELAY}, see
+ * {AccessControlDefaultAdminRules}) grants the other roles, sets {maxGrowth}, pauses and retires the contract;
+ * `ANCHORER_ROLE` anchors; `REGISTRAR_ROLE` registers and revokes keys.
+ *
+ * Growth bound. A consistency proof cannot tell invented leaves from real ones, so a stolen anchorer key could
+ * anchor a tree of 2^64 − 1 leaves and every later anchor would revert {TreeNotGrowing}. Each anchor may therefore
+ * add at most {maxGrowth} leaves. The default, {DEFAULT_MAX_GROWTH} = 2^32, is far above honest growth: the
+ * service anchors each of its checkpoints in its own transaction, and cuts a checkpoint at least every
+ * CHECKPOINT_MAX_LEAVES leaves (10^4 by default), so a backlog after a chain outage is caught up checkpoint by
+ * checkpoint, never in one jump; the largest honest anchor is a successor's first checkpoint, which re-anchors the
+ * whole tree and fits in 2^32 up to 4.29 · 10^9 leaves (above that the admin raises the bound for that one
+ * anchor). An attacker needs 2^32 anchors (≈ 4 · 10^14 gas, years of full blocks) to reach 2^64.
+ *
+ * Recovery procedure (forged checkpoint, lost or stolen anchorer or registrar key):
+ *  1. The admin calls {pause}: no anchor or registration goes through. The registrar may still revoke keys.
+ *  2. The admin revokes the compromised role holders and finds the last checkpoint that equals the service's own
+ *     log at that size (its `treeSize` and `root`): `lastValidCheckpoint`.
+ *  3. If no forged checkpoint was accepted, the admin grants the roles to new keys and calls {unpause}: done.
+ *  4. Otherwise a new LedgerAnchor is deployed; its first anchor re-anchors checkpoint `lastValidCheckpoint`
+ *     (same `treeSize` and `root`; raise its {maxGrowth} for that anchor if the tree exceeds it), and every key
+ *     still valid is registered there again. Then the admin calls {setSuccessor}(new contract,
+ *     `lastValidCheckpoint`) here. This contract stays paused for good.
+ * Verifiers read {successor}: a checkpoint of this contract with an index above `lastValidCheckpoint` is not
+ * trusted; later records are verified against the successor, whose checkpoint 0 must equal this contract's
+ * checkpoint `lastValidCheckpoint` (the successor then proves on-chain that each of its checkpoints extends it).
  */
-contract LedgerAnchor is ILedgerAnchor, AccessControl {
+contract LedgerAnchor is ILedgerAnchor, AccessControlDefaultAdminRules, Pausable {
     /// @dev May call {anchor}: the server's anchoring key.
     bytes32 public constant ANCHORER_ROLE = keccak256("ANCHORER_ROLE");
-    /// @dev May call {registerDevice} and {revokeDevice}.
+    /// @dev May call {registerDevice}, {registerServiceKey} and {revokeDevice}.
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+    /// @dev Delay of a default admin transfer at deployment, so the constructor keeps v1's three addresses; the
+    /// admin can change it with the (itself delayed) {changeDefaultAdminDelay}.
+    uint48 public constant INITIAL_ADMIN_DELAY = 2 days;
+    /// @dev {maxGrowth} at deployment; why 2^32 is in the contract documentation above.
+    uint64 public constant DEFAULT_MAX_GROWTH = 2 ** 32;
 
-    /// @dev One slot read and written per anchor, so the previous size needs no extra read.
+    /**
+     * @dev Everything {anchor} reads besides the previous root, in one slot read and written once per anchor:
+     * keeping `maxGrowth` and the pause flag here instead of in slots of their own saves two cold reads.
+     */
     struct Head {
         uint64 count;
         uint64 latestTreeSize;
+        uint64 maxGrowth;
+        bool paused;
+    }
+
+    /// @dev Stored form of {DeviceStatus}: the role sits in the first slot, beside the flags, not in a third one.
+    struct Key {
+        bool registered;
+        bool revoked;
+        KeyRole keyRole;
+        uint64 revokedAtCheckpoint;
+        uint64 revokedAtBlock;
+        uint64 revokedAtTime;
+        bytes32 metadataHash;
+    }
+
+    struct Succession {
+        address successorContract;
+        uint64 lastValidCheckpoint;
     }
 
     Head private _head;
     /// @dev Two slots per checkpoint: (treeSize, timestamp, blockNumber) packed, then root.
     mapping(uint256 index => Checkpoint) private _checkpoints;
-    mapping(address device => DeviceStatus) private _devices;
+    mapping(address key => Key) private _keys;
+    Succession private _succession;
 
     /// @dev Grants the admin, anchorer and registrar roles (the same account may hold several).
-    constructor(address admin, address anchorer, address registrar) {
-        if (admin == address(0) || anchorer == address(0) || registrar == address(0)) revert ZeroAddress();
-        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    constructor(
+        address admin,
+        address anchorer,
+        address registrar
+    ) AccessControlDefaultAdminRules(INITIAL_ADMIN_DELAY, _nonZero(admin)) {
+        _nonZero(anchorer);
+        _nonZero(registrar);
         _grantRole(ANCHORER_ROLE, anchorer);
         _grantRole(REGISTRAR_ROLE, registrar);
+        _head.maxGrowth = DEFAULT_MAX_GROWTH;
+        emit MaxGrowthChanged(0, DEFAULT_MAX_GROWTH);
     }
 
     /// @inheritdoc ILedgerAnchor
@@ -42,53 +103,112 @@ contract LedgerAnchor is ILedgerAnchor, AccessControl {
         bytes32[] calldata consistencyProof
     ) external onlyRole(ANCHORER_ROLE) {
         Head memory head = _head;
-        if (treeSize <= head.latestTreeSize) revert TreeNotGrowing(head.latestTreeSize, treeSize);
+        if (head.paused) revert EnforcedPause();
+        uint64 previousSize = head.latestTreeSize;
+        if (treeSize <= previousSize) revert TreeNotGrowing(previousSize, treeSize);
+        if (treeSize - previousSize > head.maxGrowth) revert TreeGrowthTooLarge(previousSize, treeSize, head.maxGrowth);
         if (head.count == 0) {
             if (consistencyProof.length != 0) revert ProofForFirstCheckpoint(consistencyProof.length);
         } else {
             bytes32 oldRoot = _checkpoints[head.count - 1].root;
             (bool wellFormed, bytes32 oldComputed, bytes32 newComputed) = RFC9162.consistencyRoots(
-                head.latestTreeSize,
+                previousSize,
                 treeSize,
                 oldRoot,
                 consistencyProof
             );
-            if (!wellFormed) revert MalformedConsistencyProof(head.latestTreeSize, treeSize, consistencyProof.length);
+            if (!wellFormed) revert MalformedConsistencyProof(previousSize, treeSize, consistencyProof.length);
             if (oldComputed != oldRoot || newComputed != root) {
                 revert InvalidConsistencyProof(oldRoot, oldComputed, root, newComputed);
             }
         }
         _checkpoints[head.count] = Checkpoint(treeSize, uint64(block.timestamp), uint64(block.number), root);
-        _head = Head(head.count + 1, treeSize);
+        _head = Head(head.count + 1, treeSize, head.maxGrowth, false);
         emit CheckpointAnchored(head.count, treeSize, root);
     }
 
     /// @inheritdoc ILedgerAnchor
-    function registerDevice(address device, bytes32 metadataHash) external onlyRole(REGISTRAR_ROLE) {
-        if (device == address(0)) revert ZeroAddress();
-        DeviceStatus storage status = _devices[device];
-        if (status.registered) revert DeviceAlreadyRegistered(device);
-        status.registered = true;
-        status.metadataHash = metadataHash;
-        emit DeviceRegistered(device, metadataHash);
+    function registerDevice(address device, bytes32 metadataHash) external onlyRole(REGISTRAR_ROLE) whenNotPaused {
+        _register(device, metadataHash, KeyRole.Device);
+    }
+
+    /// @inheritdoc ILedgerAnchor
+    function registerServiceKey(address key, bytes32 metadataHash) external onlyRole(REGISTRAR_ROLE) whenNotPaused {
+        _register(key, metadataHash, KeyRole.Service);
+        emit ServiceKeyRegistered(key);
     }
 
     /// @inheritdoc ILedgerAnchor
     function revokeDevice(address device) external onlyRole(REGISTRAR_ROLE) {
-        DeviceStatus storage status = _devices[device];
-        if (!status.registered) revert DeviceNotRegistered(device);
-        if (status.revoked) revert DeviceAlreadyRevoked(device, status.revokedAtCheckpoint);
+        Key storage key = _keys[device];
+        if (!key.registered) revert DeviceNotRegistered(device);
+        if (key.revoked) revert DeviceAlreadyRevoked(device, key.revokedAtCheckpoint);
         uint64 atCheckpoint = _head.count;
-        status.revoked = true;
-        status.revokedAtCheckpoint = atCheckpoint;
-        status.revokedAtBlock = uint64(block.number);
-        status.revokedAtTime = uint64(block.timestamp);
+        key.revoked = true;
+        key.revokedAtCheckpoint = atCheckpoint;
+        key.revokedAtBlock = uint64(block.number);
+        key.revokedAtTime = uint64(block.timestamp);
         emit DeviceRevoked(device, atCheckpoint);
     }
 
     /// @inheritdoc ILedgerAnchor
+    function setMaxGrowth(uint64 newMaxGrowth) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (newMaxGrowth == 0) revert InvalidMaxGrowth(newMaxGrowth);
+        uint64 previous = _head.maxGrowth;
+        _head.maxGrowth = newMaxGrowth;
+        emit MaxGrowthChanged(previous, newMaxGrowth);
+    }
+
+    /// @inheritdoc ILedgerAnchor
+    function pause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc ILedgerAnchor
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        Succession memory succession = _succession;
+        if (succession.successorContract != address(0)) {
+            revert SuccessorAlreadySet(succession.successorContract, succession.lastValidCheckpoint);
+        }
+        _unpause();
+    }
+
+    /// @inheritdoc ILedgerAnchor
+    function setSuccessor(address newSuccessor, uint64 lastValidCheckpoint) external onlyRole(DEFAULT_ADMIN_ROLE) whenPaused {
+        Succession memory succession = _succession;
+        if (succession.successorContract != address(0)) {
+            revert SuccessorAlreadySet(succession.successorContract, succession.lastValidCheckpoint);
+        }
+        if (newSuccessor == address(this) || newSuccessor.code.length == 0) revert InvalidSuccessor(newSuccessor);
+        uint256 count = _head.count;
+        if (lastValidCheckpoint >= count) revert CheckpointIndexOutOfRange(lastValidCheckpoint, count);
+        _succession = Succession(newSuccessor, lastValidCheckpoint);
+        emit SuccessorSet(newSuccessor, lastValidCheckpoint);
+    }
+
+    /// @inheritdoc ILedgerAnchor
     function deviceStatus(address device) external view returns (DeviceStatus memory) {
-        return _devices[device];
+        Key storage key = _keys[device];
+        return
+            DeviceStatus(
+                key.registered,
+                key.revoked,
+                key.revokedAtCheckpoint,
+                key.revokedAtBlock,
+                key.revokedAtTime,
+                key.metadataHash,
+                key.keyRole
+            );
+    }
+
+    /// @inheritdoc ILedgerAnchor
+    function maxGrowth() external view returns (uint64) {
+        return _head.maxGrowth;
+    }
+
+    /// @inheritdoc ILedgerAnchor
+    function successor() external view returns (address successorContract, uint64 lastValidCheckpoint) {
+        return (_succession.successorContract, _succession.lastValidCheckpoint);
     }
 
     /// @inheritdoc ILedgerAnchor
@@ -134,14 +254,47 @@ contract LedgerAnchor is ILedgerAnchor, AccessControl {
         return RFC9162.verifyInclusion(leafIndex, checkpoint.treeSize, leafHash, proof, checkpoint.root);
     }
 
+    /// @dev The pause flag lives in {Head} (see there), so {Pausable}'s own `_paused` slot stays unused.
+    function paused() public view override(ILedgerAnchor, Pausable) returns (bool) {
+        return _head.paused;
+    }
+
     /// @dev ERC-165: also answers for {ILedgerAnchor}.
     function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
         return interfaceId == type(ILedgerAnchor).interfaceId || super.supportsInterface(interfaceId);
+    }
+
+    /// @dev {Pausable-_pause} writing the flag into {Head}.
+    function _pause() internal override whenNotPaused {
+        _head.paused = true;
+        emit Paused(_msgSender());
+    }
+
+    /// @dev {Pausable-_unpause} writing the flag into {Head}.
+    function _unpause() internal override whenPaused {
+        _head.paused = false;
+        emit Unpaused(_msgSender());
+    }
+
+    function _register(address account, bytes32 metadataHash, KeyRole keyRole) private {
+        if (account == address(0)) revert ZeroAddress();
+        Key storage key = _keys[account];
+        if (key.registered) revert DeviceAlreadyRegistered(account);
+        key.registered = true;
+        key.keyRole = keyRole;
+        key.metadataHash = metadataHash;
+        emit DeviceRegistered(account, metadataHash);
     }
 
     function _checkpointAt(uint256 index) private view returns (Checkpoint memory) {
         uint256 count = _head.count;
         if (index >= count) revert CheckpointIndexOutOfRange(index, count);
         return _checkpoints[index];
+    }
+
+    /// @dev Lets the constructor reject a zero admin with v1's {ZeroAddress} before OpenZeppelin's own check.
+    function _nonZero(address account) private pure returns (address) {
+        if (account == address(0)) revert ZeroAddress();
+        return account;
     }
 }
