@@ -75,6 +75,8 @@ library RFC9162 {
             // space 0x00. oldComputed and newComputed are RFC 9162's fr and sr (few locals: the stack is full).
             let buf := mload(0x40)
             mstore8(buf, 0x01)
+            let left := add(buf, 0x01)
+            let right := add(buf, 0x21)
             let fn := sub(oldSize, 1)
             let sn := sub(newSize, 1)
             let p := proof.offset
@@ -98,21 +100,21 @@ library RFC9162 {
             } {
                 switch or(and(fn, 1), eq(fn, sn))
                 case 0 {
-                    mstore(add(buf, 0x01), newComputed)
-                    mstore(add(buf, 0x21), calldataload(p))
+                    mstore(left, newComputed)
+                    mstore(right, calldataload(p))
                     if iszero(staticcall(gas(), 0x02, buf, 0x41, 0x00, 0x20)) {
                         revert(0, 0)
                     }
                     newComputed := mload(0x00)
                 }
                 default {
-                    mstore(add(buf, 0x01), calldataload(p))
-                    mstore(add(buf, 0x21), oldComputed)
+                    mstore(left, calldataload(p))
+                    mstore(right, oldComputed)
                     if iszero(staticcall(gas(), 0x02, buf, 0x41, 0x00, 0x20)) {
                         revert(0, 0)
                     }
                     oldComputed := mload(0x00)
-                    mstore(add(buf, 0x21), newComputed)
+                    mstore(right, newComputed)
                     if iszero(staticcall(gas(), 0x02, buf, 0x41, 0x00, 0x20)) {
                         revert(0, 0)
                     }
