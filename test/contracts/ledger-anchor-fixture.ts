@@ -66,3 +66,14 @@ export function eventOf(receipt: { logs: readonly { topics: readonly string[]; d
   if (found.length !== 1) throw new Error(`expected one ${name} event, found ${found.length}`);
   return [...found[0]!.args];
 }
+
+/** Moves the chain's clock `seconds` ahead and mines a block with it (EDR time travel, no waiting). */
+export async function advanceTime(provider: BrowserProvider, seconds: number): Promise<void> {
+  await provider.send("evm_increaseTime", [seconds]);
+  await provider.send("evm_mine", []);
+}
+
+/** Every event the transaction emitted, as [name, ...args], in log order. */
+export function eventsOf(receipt: { logs: readonly { topics: readonly string[]; data: string }[] }): unknown[][] {
+  return receipt.logs.map((log) => anchorInterface.parseLog(log)).filter((e) => e !== null).map((e) => [e.name, ...e.args]);
+}

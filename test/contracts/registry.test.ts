@@ -21,7 +21,10 @@ t.test("deployment grants the three roles and rejects the zero address", async (
   t.equal(await role("REGISTRAR_ROLE"), id("REGISTRAR_ROLE"));
   t.equal(await f.ledger.getFunction("supportsInterface")("0x7965db0b"), true, "IAccessControl");
   const factory = new ContractFactory(ledgerAnchorAbi, ledgerAnchorBytecode, f.admin);
-  t.same(await revertOf(factory.deploy(f.admin.address, ZeroAddress, f.registrar.address)), { name: "ZeroAddress", args: [] });
+  for (const args of [[ZeroAddress, f.anchorer.address, f.registrar.address], [f.admin.address, ZeroAddress, f.registrar.address],
+    [f.admin.address, f.anchorer.address, ZeroAddress]]) {
+    t.same(await revertOf(factory.deploy(...args)), { name: "ZeroAddress", args: [] }, "v1's error for each of the three, the admin too");
+  }
 });
 
 t.test("registration", async (t) => {
@@ -36,10 +39,10 @@ t.test("registration", async (t) => {
   }
   const register = f.as(f.registrar).getFunction("registerDevice");
   t.same(await revertOf(register(ZeroAddress, metadata)), { name: "ZeroAddress", args: [] });
-  t.same([...await f.ledger.getFunction("deviceStatus")(device)], [false, false, 0n, 0n, 0n, hex(Buffer.alloc(32))], "unknown");
+  t.same([...await f.ledger.getFunction("deviceStatus")(device)], [false, false, 0n, 0n, 0n, hex(Buffer.alloc(32)), 0n], "unknown");
   const receipt = await (await register(device, metadata)).wait();
   t.same(eventOf(receipt, "DeviceRegistered"), [device, metadata]);
-  t.same([...await f.ledger.getFunction("deviceStatus")(device)], [true, false, 0n, 0n, 0n, metadata]);
+  t.same([...await f.ledger.getFunction("deviceStatus")(device)], [true, false, 0n, 0n, 0n, metadata, 0n], "keyRole Device (0) last");
   t.same(await revertOf(register(device, id("other"))), { name: "DeviceAlreadyRegistered", args: [device] });
 });
 
@@ -59,7 +62,7 @@ t.test("revocation records the checkpoint count, block and time; records first a
   const block = await f.provider.getBlock(receipt.blockNumber);
   t.same(eventOf(receipt, "DeviceRevoked"), [device, 2n]);
   t.same([...await f.ledger.getFunction("deviceStatus")(device)],
-    [true, true, 2n, BigInt(receipt.blockNumber), BigInt(block!.timestamp), metadata], "revokedAtCheckpoint = checkpointCount()");
+    [true, true, 2n, BigInt(receipt.blockNumber), BigInt(block!.timestamp), metadata, 0n], "revokedAtCheckpoint = checkpointCount()");
   t.same(await revertOf(revoke(device)), { name: "DeviceAlreadyRevoked", args: [device, 2n] });
   t.same(await revertOf(f.as(f.registrar).getFunction("registerDevice")(device, metadata)),
     { name: "DeviceAlreadyRegistered", args: [device] }, "a revoked key cannot come back");
