@@ -35,8 +35,9 @@ import {RFC9162} from "./RFC9162.sol";
  *     still valid is registered there again. Then the admin calls {setSuccessor}(new contract,
  *     `lastValidCheckpoint`) here. This contract stays paused for good.
  * Verifiers read {successor}: a checkpoint of this contract with an index above `lastValidCheckpoint` is not
- * trusted; later records are verified against the successor, whose checkpoint 0 must equal this contract's
- * checkpoint `lastValidCheckpoint` (the successor then proves on-chain that each of its checkpoints extends it).
+ * trusted. The successor's checkpoint 0 must equal checkpoint `lastValidCheckpoint` here (the successor then proves
+ * on-chain that each of its later checkpoints extends it); records at leaves below its tree size are verified
+ * here, later ones against the successor and its registry. docs/PROTOCOL.md §9.1.1 states this rule normatively.
  */
 contract LedgerAnchor is ILedgerAnchor, AccessControlDefaultAdminRules, Pausable {
     /// @dev May call {anchor}: the server's anchoring key.
