@@ -13,3 +13,8 @@ export * from "./seal.ts";
 export * from "./series-samples.ts";
 export * from "./envelope.ts";
 export * from "./envelope-check.ts";
+export * from "./facts.ts";
+export * from "./checks.ts";
+export * from "./bundle.ts";
+export * from "./verify-bundle.ts";
+export * from "./envelope-proof.ts";
