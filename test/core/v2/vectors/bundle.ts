@@ -72,6 +72,10 @@ export const ERASED_MUTATIONS: BundleMutation[] = [
   { target: "facts", path: ["erasure", "firstCovering"], value: null, code: "erasure_invalid" },
 ];
 
+export const ACCESS_MUTATIONS: BundleMutation[] = [
+  { target: "facts", path: ["device", "role"], value: "device", code: "device_role_mismatch" },
+];
+
 const codes = (b: unknown, f: ChainFactsV2) => verifyBundleV2(b, f).checks.filter((c) => !c.ok).map((c) => c.code as string);
 
 /** Resolves placeholder values that depend on the fixture. */
@@ -96,6 +100,6 @@ export function bundleVectors() {
   return {
     description: "Proof bundles v2 (PROTOCOL-v2 §10–§11) with the chain facts each verifies against and the openings it reports; single-field mutations of bundle or facts with the code each MUST produce.",
     ...fx,
-    mutations: { full: mutate(fx.full, FULL_MUTATIONS), erased: mutate(fx.erased, ERASED_MUTATIONS) },
+    mutations: { full: mutate(fx.full, FULL_MUTATIONS), erased: mutate(fx.erased, ERASED_MUTATIONS), access: mutate(fx.access, ACCESS_MUTATIONS) },
   };
 }
