@@ -24,7 +24,7 @@ export class EncodingError extends OtledgerError<EncodingErrorCode> {}
 
 export type MerkleProofErrorCode =
   | "merkle_index_out_of_range" // index >= size
-  | "merkle_size_invalid"       // negative, non-integer or unsafe size; or size1 > size2
+  | "merkle_size_invalid"       // negative, non-integer or unsafe size; size1 > size2; or a consistency proof from size 0
   | "merkle_proof_size"         // proof has the wrong number of hashes
   | "merkle_root_mismatch"      // the proof leads to another root (expected vs computed)
   | "merkle_old_root_mismatch"  // consistency: the proof does not reproduce the old root

@@ -74,13 +74,12 @@ export function verifyConsistency(size1: Size, size2: Size, proof: readonly Byte
   const m = big(size1, "size1"), n = big(size2, "size2");
   const r1 = toBytes32(root1), r2 = toBytes32(root2);
   if (n < m) throw new MerkleProofError("merkle_size_invalid", `size2 ${n} is below size1 ${m}`, { expected: `>= ${m}`, computed: String(n) });
+  // The empty tree's root is public (SHA-256("")), so a proof from size 0 would "verify" any root2: it proves
+  // nothing and is rejected (transparency-dev/merkle too). A first checkpoint has no predecessor to check against.
+  if (m === 0n) throw new MerkleProofError("merkle_size_invalid", "a consistency proof from the empty tree proves nothing", { expected: ">= 1", computed: "0" });
   if (m === n) {
     if (proof.length > 0) throw proofSizeError(proof.length, 0);
     return match("merkle_root_mismatch", r2, r1);
-  }
-  if (m === 0n) {
-    if (proof.length > 0) throw proofSizeError(proof.length, 0);
-    return;
   }
   if (proof.length === 0) throw proofSizeError(0, 1);
   const hashes = proof.map(toBytes32);

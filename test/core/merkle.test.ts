@@ -90,6 +90,11 @@ t.test("typed errors keep the expected and calculated roots", async (t) => {
   t.equal((t.throws(() => verifyInclusion(5, 5, tree.leaf(1), [], tree.root())) as MerkleProofError).code, "merkle_index_out_of_range");
   t.equal((t.throws(() => verifyInclusion(1, 5, tree.leaf(1), [], tree.root())) as MerkleProofError).code, "merkle_proof_size");
   t.equal((t.throws(() => verifyConsistency(5, 4, [], tree.root(), tree.root(4))) as MerkleProofError).code, "merkle_size_invalid");
+  // The empty tree's root is public (SHA-256("")), so "consistent from size 0" would accept any new root at all.
+  for (const n of [0, 1, 5]) {
+    t.equal((t.throws(() => verifyConsistency(0, n, [], tree.root(0), tree.root(5))) as MerkleProofError).code, "merkle_size_invalid", `0 → ${n}`);
+  }
+  t.equal((t.throws(() => verifyConsistency(0, 5, [], tree.root(0), "0x" + "ab".repeat(32))) as MerkleProofError).code, "merkle_size_invalid", "any claimed root");
   const c = t.throws(() => verifyConsistency(3, 5, tree.consistencyProof(3, 5), tree.root(2), tree.root())) as MerkleProofError;
   t.equal(c.code, "merkle_old_root_mismatch");
   const d = t.throws(() => verifyConsistency(3, 5, tree.consistencyProof(3, 5), tree.root(3), tree.root(4))) as MerkleProofError;
@@ -121,8 +126,9 @@ t.test("property: consistency proofs verify, and any flipped bit fails", async (
   t.doesNotThrow(() => fc.assert(fc.property(fc.integer({ min: 1, max: 300 }).chain((n) => fc.tuple(fc.nat(n), fc.constant(n), fc.nat(255), fc.nat(64))),
     ([m, n, bit, which]) => {
       const proof = tree.consistencyProof(m, n), r1 = tree.root(m), r2 = tree.root(n);
+      // A proof from the empty tree proves nothing (no root to bind): rejected, as transparency-dev/merkle does.
+      if (m === 0) return code(() => verifyConsistency(m, n, proof, r1, r2)) === "merkle_size_invalid";
       if (code(() => verifyConsistency(m, n, proof, r1, r2)) !== "ok") return false;
-      if (m === 0) return true; // the empty tree is consistent with every tree: no root to bind
       if (code(() => verifyConsistency(m, n, proof, r1, flip(r2, bit))) === "ok") return false;
       if (code(() => verifyConsistency(m, n, proof, flip(r1, bit), r2)) === "ok") return false;
       if (proof.length === 0) return true;
