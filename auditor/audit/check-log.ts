@@ -10,8 +10,8 @@ export type LogStats = { leaves: number; checkpointsChecked: number; checkpoints
 
 const leafHex = (c: Collected, i: number) => toHex32(c.leaves.subarray(i * 32, i * 32 + 32));
 
-/** Returns the number of leaves without a record (full scope). */
-export function checkRecordsInLog(c: Collected, findings: FindingLog, who: Attribution): number {
+/** Returns the leaves without a record (full scope) that no exported envelope accounts for. */
+export function checkRecordsInLog(c: Collected, findings: FindingLog, who: Attribution): number[] {
   const covered = new Uint8Array(c.leafCount);
   for (const r of c.records) {
     if (r.index >= c.leafCount) {
@@ -27,23 +27,23 @@ export function checkRecordsInLog(c: Collected, findings: FindingLog, who: Attri
     covered[r.index] = 1;
   }
   const h = c.header;
-  if (h?.scope !== "full") return 0;
-  let holes = 0;
+  const unattributed: number[] = [];
+  if (h?.scope !== "full") return unattributed;
   const end = Math.min(h.range.toIndex, c.leafCount);
   for (let i = h.range.fromIndex; i < end; i++) {
     if (covered[i]) continue;
-    holes++;
     const owner = who.owner(i);
     if (owner !== null) {
       findings.add({ code: "LEAF_WITHOUT_RECORD", message: `leaf ${i} has no matching record in a full export (a record of device ${owner}'s envelope there deleted or withheld)`,
         device: owner, index: i, expected: leafHex(c, i) });
       continue;
     }
+    unattributed.push(i);
     const { devices, phrase } = suspectsEvidence(who.suspectsOfLeaf(i));
     findings.add({ code: "LEAF_WITHOUT_RECORD", message: `leaf ${i} has no matching record in a full export (record deleted or withheld)${phrase}`,
       index: i, ...(devices ? { devices } : {}), expected: leafHex(c, i) });
   }
-  return holes;
+  return unattributed;
 }
 
 export function checkDuplicateLeaves(c: Collected, findings: FindingLog): void {
