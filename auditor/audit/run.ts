@@ -3,6 +3,7 @@ import type { ChainCheckpoint, LedgerAnchorReader } from "../chain-facts.ts";
 import { InputError } from "../format/input-error.ts";
 import type { HeaderLine } from "../format/lines.ts";
 import type { RawLine } from "../format/ndjson.ts";
+import { summarizeAnchoring, type AnchoringSummary } from "./anchoring-summary.ts";
 import { loadChainView, type ChainView } from "./chain-view.ts";
 import { checkAnchoring } from "./check-chain.ts";
 import { checkDevices } from "./check-devices.ts";
@@ -37,6 +38,7 @@ export type AuditReport = {
   totalFindings: number;
   findings: readonly Finding[];
   timeline: ChainCheckpoint[];
+  anchoring: AnchoringSummary;
   devices: DeviceSummary[];
   readings: ReadingPoint[];
 };
@@ -111,6 +113,7 @@ export function analyze(c: Collected, chain: ChainView, findings: FindingLog, op
     totalFindings: findings.total,
     findings: findings.list(),
     timeline: chain.checkpoints,
+    anchoring: summarizeAnchoring(chain.checkpoints, c.records),
     devices: summarizeDevices(c, chain),
     readings: c.readings,
   };
