@@ -32,7 +32,8 @@ table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #cbd5e0;paddi
 .scroll{max-width:100%;overflow-x:auto}table.wrap td{overflow-wrap:anywhere}
 code{font-size:12px;word-break:break-all}p,li,dd{overflow-wrap:anywhere}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px}dt{font-weight:bold}dd{margin:0}
-tr.gap td{background:#fefcbf}.pager{margin:8px 0}`;
+tr.gap td{background:#fefcbf}.pager{margin:8px 0}
+.uplot{max-width:100%}.u-title,.u-legend{overflow-wrap:anywhere}`;
 
 export async function renderHtmlReport(r: AuditReport): Promise<string> {
   const [uplotJs, uplotCss] = await Promise.all([
