@@ -23,6 +23,8 @@ export type ChainDeviceStatus = {
   registered: boolean; revoked: boolean; revokedAtCheckpoint: number; revokedAtBlock: number; revokedAtTime: number;
   metadataHash: string;
 };
+/** One DeviceRegistered(device, metadataHash) event: where the chain says the device was enrolled. */
+export type DeviceRegistration = { device: string; metadataHash: string; blockNumber: number; txHash: string };
 export type ChainLog = { address: string; topics: string[]; data: string; logIndex: number };
 export type AnchorTransaction = {
   txHash: string; to: string | null; input: string;
@@ -30,6 +32,9 @@ export type AnchorTransaction = {
 };
 
 export const ledgerAnchorInterface = new Interface(ledgerAnchorAbi);
+const DEVICE_REGISTERED = ledgerAnchorInterface.getEvent("DeviceRegistered")!;
+/** Blocks per eth_getLogs call: public RPCs cap the range (commonly at 10,000). */
+export const LOG_SCAN_WINDOW = 10_000;
 
 type RawCheckpoint = { treeSize: bigint; timestamp: bigint; blockNumber: bigint; root: string };
 const toCheckpoint = (index: number, c: RawCheckpoint): ChainCheckpoint => ({
@@ -136,6 +141,40 @@ export class LedgerAnchorReader {
         revokedAtBlock: Number(s.revokedAtBlock), revokedAtTime: Number(s.revokedAtTime), metadataHash: String(s.metadataHash).toLowerCase(),
       };
     });
+  }
+
+  /**
+   * The block that deployed the contract: the first block at which it has code (binary search, ~log2(latest)
+   * reads). A node without historical state cannot answer; then 0, so a registry scan misses nothing.
+   */
+  async deployBlock(latest: number): Promise<number> {
+    const hasCode = async (block: number) => (await this.provider.getCode(this.contract, block)) !== "0x";
+    try {
+      let lo = 0, hi = latest;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (await hasCode(mid)) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Every DeviceRegistered event in [fromBlock, toBlock], in chain order, read in LOG_SCAN_WINDOW-block windows. */
+  async deviceRegistrations(fromBlock: number, toBlock: number): Promise<DeviceRegistration[]> {
+    const out: DeviceRegistration[] = [];
+    for (let from = fromBlock; from <= toBlock; from += LOG_SCAN_WINDOW) {
+      const to = Math.min(toBlock, from + LOG_SCAN_WINDOW - 1);
+      const logs = await this.#read(`DeviceRegistered events in blocks ${from}…${to}`, () =>
+        this.provider.getLogs({ address: this.contract, topics: [DEVICE_REGISTERED.topicHash], fromBlock: from, toBlock: to }));
+      for (const log of logs) {
+        const [device, metadataHash] = ledgerAnchorInterface.decodeEventLog(DEVICE_REGISTERED, log.data, log.topics);
+        out.push({ device: String(device).toLowerCase(), metadataHash: String(metadataHash).toLowerCase(), blockNumber: log.blockNumber, txHash: log.transactionHash.toLowerCase() });
+      }
+    }
+    return out;
   }
 
   /** The anchor transaction and its receipt as the chain has them, or null if the chain does not know the hash. */

@@ -68,7 +68,7 @@ function buildExport(): { lines: string[]; chain: ChainView } {
     ...body];
   for (let s = 0; s < leaves.length; s += 4096) lines.push(JSON.stringify({ type: "leaves", start: s, hashes: leaves.slice(s, s + 4096) }));
   lines.push(JSON.stringify({ type: "end", counts: { device: DEVICES, checkpoint: checkpoints.length, envelope: envelopes, record: leaves.length, leaves: leaves.length } }));
-  const chain: ChainView = { chainId: CHAIN_ID, contract: CONTRACT, checkpoints, devices: new Map(wallets.map((w) => [w.address.toLowerCase(), status])), anchorTxs: new Map() };
+  const chain: ChainView = { chainId: CHAIN_ID, contract: CONTRACT, checkpoints, devices: new Map(wallets.map((w) => [w.address.toLowerCase(), status])), anchorTxs: new Map(), registrations: [] };
   return { lines, chain };
 }
 

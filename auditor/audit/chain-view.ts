@@ -1,6 +1,6 @@
 // Everything the audit needs from the chain, read up front: a few reads per checkpoint and per device, none per record.
 import { id as topicOf } from "ethers";
-import type { AnchorTransaction, ChainCheckpoint, ChainDeviceStatus, LedgerAnchorReader } from "../chain-facts.ts";
+import type { AnchorTransaction, ChainCheckpoint, ChainDeviceStatus, DeviceRegistration, LedgerAnchorReader } from "../chain-facts.ts";
 import type { Collected } from "./collect.ts";
 
 export type ChainView = {
@@ -12,6 +12,8 @@ export type ChainView = {
   devices: Map<string, ChainDeviceStatus>;
   /** Per checkpoint index: the tx that emitted CheckpointAnchored(index) as the chain has it (null if not found). */
   anchorTxs: Map<number, AnchorTransaction | null>;
+  /** Every DeviceRegistered event from the contract's deploy block to the block read: the devices that exist. */
+  registrations: DeviceRegistration[];
 };
 
 export const CHECKPOINT_ANCHORED_TOPIC = topicOf("CheckpointAnchored(uint256,uint64,bytes32)");
@@ -39,10 +41,13 @@ export async function loadChainView(
   collected: Collected,
   opts: { anchorTxs?: boolean; onProgress?: (what: string, done: number, total: number) => void } = {},
 ): Promise<ChainView> {
+  const latest = await reader.blockNumber();
+  const registrations = await reader.deviceRegistrations(await reader.deployBlock(latest), latest);
   const checkpoints = await reader.checkpointHistory({ onProgress: (d, t) => opts.onProgress?.("checkpoints", d, t) });
   const addresses = new Set<string>(collected.devices.keys());
   for (const e of collected.envelopes.values()) addresses.add(e.header.device);
   for (const r of collected.records) addresses.add(r.device);
+  for (const r of registrations) addresses.add(r.device);
   const devices = new Map<string, ChainDeviceStatus>();
   await inPool([...addresses], 8, async (a) => { devices.set(a, await reader.deviceStatus(a)); });
   const anchorTxs = new Map<number, AnchorTransaction | null>();
@@ -53,5 +58,5 @@ export async function loadChainView(
       opts.onProgress?.("anchor transactions", ++done, checkpoints.length);
     });
   }
-  return { chainId: reader.chainId, contract: reader.contract, checkpoints, devices, anchorTxs };
+  return { chainId: reader.chainId, contract: reader.contract, checkpoints, devices, anchorTxs, registrations };
 }

@@ -1,6 +1,7 @@
 // The global log: every record sits at its leaf, every leaf in a full export has its record, no leaf repeats,
 // and the tree rebuilt from the leaves has, at each anchored size, the root the chain holds.
 import { MerkleTree, toHex32 } from "../../core/index.ts";
+import { suspectsEvidence, type Attribution } from "./attribution.ts";
 import type { ChainView } from "./chain-view.ts";
 import type { Collected } from "./collect.ts";
 import type { FindingLog } from "./findings.ts";
@@ -9,7 +10,8 @@ export type LogStats = { leaves: number; checkpointsChecked: number; checkpoints
 
 const leafHex = (c: Collected, i: number) => toHex32(c.leaves.subarray(i * 32, i * 32 + 32));
 
-export function checkRecordsInLog(c: Collected, findings: FindingLog): void {
+/** Returns the leaves without a record (full scope) that no exported envelope accounts for. */
+export function checkRecordsInLog(c: Collected, findings: FindingLog, who: Attribution): number[] {
   const covered = new Uint8Array(c.leafCount);
   for (const r of c.records) {
     if (r.index >= c.leafCount) {
@@ -25,12 +27,23 @@ export function checkRecordsInLog(c: Collected, findings: FindingLog): void {
     covered[r.index] = 1;
   }
   const h = c.header;
-  if (h?.scope === "full") {
-    const end = Math.min(h.range.toIndex, c.leafCount);
-    for (let i = h.range.fromIndex; i < end; i++) {
-      if (!covered[i]) findings.add({ code: "LEAF_WITHOUT_RECORD", message: `leaf ${i} has no matching record in a full export (record deleted or withheld)`, index: i, expected: leafHex(c, i) });
+  const unattributed: number[] = [];
+  if (h?.scope !== "full") return unattributed;
+  const end = Math.min(h.range.toIndex, c.leafCount);
+  for (let i = h.range.fromIndex; i < end; i++) {
+    if (covered[i]) continue;
+    const owner = who.owner(i);
+    if (owner !== null) {
+      findings.add({ code: "LEAF_WITHOUT_RECORD", message: `leaf ${i} has no matching record in a full export (a record of device ${owner}'s envelope there deleted or withheld)`,
+        device: owner, index: i, expected: leafHex(c, i) });
+      continue;
     }
+    unattributed.push(i);
+    const { devices, phrase } = suspectsEvidence(who.suspectsOfLeaf(i));
+    findings.add({ code: "LEAF_WITHOUT_RECORD", message: `leaf ${i} has no matching record in a full export (record deleted or withheld)${phrase}`,
+      index: i, ...(devices ? { devices } : {}), expected: leafHex(c, i) });
   }
+  return unattributed;
 }
 
 export function checkDuplicateLeaves(c: Collected, findings: FindingLog): void {
@@ -45,7 +58,7 @@ export function checkDuplicateLeaves(c: Collected, findings: FindingLog): void {
 }
 
 /** Rebuilds the log from the exported leaves and compares the root at every anchored size the export covers. */
-export function checkAnchoredRoots(c: Collected, chain: ChainView, findings: FindingLog): LogStats {
+export function checkAnchoredRoots(c: Collected, chain: ChainView, findings: FindingLog, who: Attribution): LogStats {
   const stats: LogStats = { leaves: c.leafCount, checkpointsChecked: 0, checkpointsBeyondExport: 0 };
   if (c.header && c.header.treeSize !== c.leafCount) {
     findings.add({ code: "EXPORT_TRUNCATED", message: `the header announces ${c.header.treeSize} leaves, the export holds ${c.leafCount}`, expected: c.header.treeSize, computed: c.leafCount });
@@ -59,8 +72,9 @@ export function checkAnchoredRoots(c: Collected, chain: ChainView, findings: Fin
     const root = toHex32(tree.root(cp.treeSize));
     stats.checkpointsChecked++;
     if (root !== cp.root) {
-      findings.add({ code: "CHECKPOINT_ROOT_MISMATCH", message: `checkpoint ${cp.index}: the first ${cp.treeSize} exported leaves do not give the root anchored on chain`,
-        checkpoint: cp.index, expected: cp.root, computed: root });
+      const { devices, phrase } = suspectsEvidence(who.suspectsAt(cp.blockNumber));
+      findings.add({ code: "CHECKPOINT_ROOT_MISMATCH", message: `checkpoint ${cp.index}: the first ${cp.treeSize} exported leaves do not give the root anchored on chain${phrase}`,
+        checkpoint: cp.index, ...(devices ? { devices } : {}), expected: cp.root, computed: root });
     }
   }
   return stats;

@@ -3,11 +3,14 @@ import type { ChainCheckpoint, LedgerAnchorReader } from "../chain-facts.ts";
 import { InputError } from "../format/input-error.ts";
 import type { HeaderLine } from "../format/lines.ts";
 import type { RawLine } from "../format/ndjson.ts";
+import { summarizeAnchoring, type AnchoringSummary } from "./anchoring-summary.ts";
 import { loadChainView, type ChainView } from "./chain-view.ts";
 import { checkAnchoring } from "./check-chain.ts";
 import { checkDevices } from "./check-devices.ts";
 import { checkEnvelopes, groupByEnvelope } from "./check-envelopes.ts";
 import { checkAnchoredRoots, checkDuplicateLeaves, checkRecordsInLog } from "./check-log.ts";
+import { checkRegistryCoverage } from "./check-registry.ts";
+import { buildAttribution } from "./attribution.ts";
 import { collect, type Collected, type ReadingPoint } from "./collect.ts";
 import { SignatureQueue, type Signers } from "./signatures.ts";
 import { WorkerPool } from "./worker-pool.ts";
@@ -35,6 +38,7 @@ export type AuditReport = {
   totalFindings: number;
   findings: readonly Finding[];
   timeline: ChainCheckpoint[];
+  anchoring: AnchoringSummary;
   devices: DeviceSummary[];
   readings: ReadingPoint[];
 };
@@ -86,9 +90,11 @@ export function analyze(c: Collected, chain: ChainView, findings: FindingLog, op
   checkAnchoring(c, chain, findings);
   const groups = groupByEnvelope(c, findings);
   const env = checkEnvelopes(c, groups, chain, findings, (d) => opts.progress?.onPhase?.("signatures", d, c.envelopes.size), opts.signers ?? null);
-  checkRecordsInLog(c, findings);
+  const who = buildAttribution(c, chain);
+  const holes = checkRecordsInLog(c, findings, who);
   checkDuplicateLeaves(c, findings);
-  const log = checkAnchoredRoots(c, chain, findings);
+  const log = checkAnchoredRoots(c, chain, findings, who);
+  checkRegistryCoverage(c, chain, findings, holes);
   const dev = checkDevices(c, chain, findings, { now: opts.now, slaMs: opts.slaMs });
   const analyzeMs = performance.now() - started;
   const h = c.header;
@@ -107,6 +113,7 @@ export function analyze(c: Collected, chain: ChainView, findings: FindingLog, op
     totalFindings: findings.total,
     findings: findings.list(),
     timeline: chain.checkpoints,
+    anchoring: summarizeAnchoring(chain.checkpoints, c.records),
     devices: summarizeDevices(c, chain),
     readings: c.readings,
   };

@@ -1,0 +1,120 @@
+// Issue item 12: a registered device whose every row is deleted from the database is named by the audit (from
+// LedgerAnchor's DeviceRegistered events), while a registered device that has sent nothing yet stays clean.
+// Drill style as tamper-drills.test.ts: a copy of a real ledger database, edited as superuser, served by the real
+// app and audited through GET /v1/export.
+import t from "tap";
+import pg from "pg";
+import { startTestChain } from "../helpers/chain.ts";
+import { stopTestCluster } from "../helpers/postgres.ts";
+import { waitFor } from "../helpers/wait.ts";
+import { openExportStream } from "../../auditor/format/export-api.ts";
+import { auditLines, codesOf } from "./fixture/audit-lines.ts";
+import { auditService, auditorKey, copyDatabase, newServiceKeys, startService } from "./fixture/drill-service.ts";
+
+const chain = await startTestChain();
+const keys = newServiceKeys();
+const ledger = await startService(chain, keys);
+const gone = await ledger.newDevice();
+const kept = await ledger.newDevice();
+// Anchored one envelope at a time (checkpoint sizes 15, 20, 35, 45), so that deleting `gone`'s leaves shifts
+// `kept`'s later leaves under checkpoint 1 (size 20): its root can no longer be rebuilt.
+let size = 0;
+for (const [device, n] of [[kept, 15], [gone, 5], [gone, 15], [kept, 10]] as const) {
+  const res = await ledger.submit(device.envelope(ledger.domain, n));
+  if (res.status !== 201) throw new Error(`fixture submit: ${res.status} ${JSON.stringify(res.body)}`);
+  await ledger.waitAnchored(size += n);
+}
+// Registered after every record was anchored, and silent: it cannot be behind any hole in the anchored log.
+const silent = await ledger.newDevice();
+const bytes = (hex: string) => Buffer.from(hex.slice(2), "hex");
+await waitFor(async () => (await ledger.ownerDb.query("SELECT 1 FROM devices WHERE address = $1", [bytes(silent.address)])).rowCount === 1,
+  { what: "the registry mirror to pick up the silent device" });
+await ledger.close();
+t.teardown(async () => {
+  await chain.close();
+  await stopTestCluster();
+});
+
+let copies = 0;
+async function auditDatabase(tamper?: (db: pg.Client) => Promise<void>) {
+  const database = await copyDatabase(ledger.database, `missing_${process.pid}_${++copies}`);
+  const db = new pg.Client({ connectionString: database.ownerUrl });
+  await db.connect();
+  try {
+    await db.query("SET session_replication_role = replica");
+    await tamper?.(db);
+  } finally {
+    await db.end();
+  }
+  const service = await startService(chain, keys, { database, workers: false });
+  try {
+    return await auditService(service, await auditorKey(service, keys.adminKey), chain.rpcUrl);
+  } finally {
+    await service.close();
+  }
+}
+
+/** Every row of the device: its records, envelopes, registry mirror and API metadata (and, if asked, its leaves). */
+const deleteDevice = (address: string, withLeaves: boolean) => async (db: pg.Client) => {
+  const device = bytes(address);
+  if (withLeaves) await db.query("DELETE FROM leaves WHERE idx IN (SELECT leaf_index FROM records_indexed WHERE device = $1)", [device]);
+  const records = await db.query("DELETE FROM records WHERE device = $1", [device]);
+  const envelopes = await db.query("DELETE FROM envelopes WHERE device = $1", [device]);
+  await db.query("DELETE FROM devices WHERE address = $1", [device]);
+  await db.query("DELETE FROM api_devices WHERE address = $1", [device]);
+  if (records.rowCount === 0 || envelopes.rowCount === 0) throw new Error("the drill deleted nothing");
+};
+
+t.test("untampered, with a registered device that has sent nothing: clean", async (t) => {
+  const report = await auditDatabase();
+  t.same(report.counts, {}, "no findings");
+  const listed = report.devices.find((d) => d.address === silent.address);
+  t.ok(listed, "the silent device is in the report");
+  t.equal(listed?.records, 0, "with no records");
+});
+
+const named = (f: { devices?: string[] }, address: string) => f.devices?.includes(address) === true;
+
+t.test("every row of a device deleted, its leaves kept: the device and the holes name it", async (t) => {
+  const report = await auditDatabase(deleteDevice(gone.address, false));
+  const suspects = report.findings.filter((f) => f.code === "DEVICE_RECORDS_MISSING");
+  const finding = suspects.find((f) => f.device === gone.address);
+  t.ok(finding, `DEVICE_RECORDS_MISSING names the deleted device (got ${codesOf(report).join(", ")})`);
+  const evidence = finding?.expected as { registeredAtBlock: number; txHash: string } | undefined;
+  t.ok(evidence && evidence.registeredAtBlock > chain.deployBlock, "evidence: the registration block");
+  t.match(evidence?.txHash, /^0x[0-9a-f]{64}$/, "evidence: the registration tx");
+  t.equal((finding?.computed as { leavesWithoutRecordSince?: number } | undefined)?.leavesWithoutRecordSince, 20, "its 20 records are the holes");
+  t.notOk(suspects.some((f) => f.device === silent.address || f.device === kept.address),
+    "neither the device with records nor the one registered after the holes were anchored is suspected");
+  const holes = report.findings.filter((f) => f.code === "LEAF_WITHOUT_RECORD");
+  t.equal(report.counts.LEAF_WITHOUT_RECORD, 20);
+  t.ok(holes.length === 20 && holes.every((f) => named(f, gone.address) && !named(f, silent.address) && !named(f, kept.address)),
+    "each hole names the deleted device as a suspect, never the other two");
+});
+
+t.test("every row of a device deleted, its leaves too: the root mismatch names it", async (t) => {
+  const report = await auditDatabase(deleteDevice(gone.address, true));
+  t.ok(report.findings.some((f) => f.code === "DEVICE_RECORDS_MISSING" && f.device === gone.address), "the device is named");
+  const mismatches = report.findings.filter((f) => f.code === "CHECKPOINT_ROOT_MISMATCH");
+  t.ok(mismatches.length > 0, `checkpoint 1's root is no longer rebuilt (got ${codesOf(report).join(", ")})`);
+  t.ok(mismatches.every((f) => named(f, gone.address) && f.message.includes(gone.address) && !named(f, silent.address) && !named(f, kept.address)),
+    "each mismatch names the deleted device as a suspect");
+});
+
+t.test("an export that leaves out a registered device's line: DEVICE_MISSING_FROM_EXPORT, and nothing else", async (t) => {
+  const database = await copyDatabase(ledger.database, `missing_${process.pid}_${++copies}`);
+  const service = await startService(chain, keys, { database, workers: false });
+  t.teardown(() => service.close());
+  const lines: Record<string, any>[] = [];
+  for await (const raw of await openExportStream(service.url, await auditorKey(service, keys.adminKey))) {
+    lines.push("text" in raw ? JSON.parse(raw.text) : (raw as { value: Record<string, any> }).value);
+  }
+  const withheld = structuredClone(lines).filter((l) => !(l.type === "device" && l.address === silent.address));
+  t.equal(withheld.length, lines.length - 1, "the silent device's line removed");
+  withheld.at(-1)!.counts.device--;
+  const report = await auditLines(withheld, chain.rpcUrl);
+  t.same(codesOf(report), ["DEVICE_MISSING_FROM_EXPORT"]);
+  t.equal(report.findings[0]?.device, silent.address, "names the device");
+  t.match(report.findings[0]?.expected, { registeredAtBlock: Number, txHash: /^0x[0-9a-f]{64}$/ }, "with its registration as evidence");
+  t.same(codesOf(await auditLines(lines, chain.rpcUrl)), [], "the same export with the line kept is clean");
+});
