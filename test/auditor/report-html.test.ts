@@ -24,17 +24,19 @@ async function open(width: number, height: number): Promise<Page> {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto("file://" + file);
-  await page.waitForFunction(() => (window as any).auditPlots?.length > 0);
+  await page.waitForFunction(() => (globalThis as any).auditPlots?.length > 0);
   t.same(errors, [], "no script errors");
   return page;
 }
 
 type AxisView = { title: string; values: string[]; splits: number[]; size: number; widest: number; ticks: number };
-const axes = (page: Page, axis: number): Promise<AxisView[]> => page.evaluate((axis) => (window as any).auditPlots.map((u: any) => {
+// Runs in the page (no DOM types in this project's tsconfig, hence `any`).
+const axes = (page: Page, axis: number): Promise<AxisView[]> => page.evaluate((axis) => (globalThis as any).auditPlots.map((u: any) => {
+  const g = globalThis as any;
   const a = u.axes[axis];
-  const ctx = document.createElement("canvas").getContext("2d")!;
+  const ctx = g.document.createElement("canvas").getContext("2d");
   ctx.font = a.font[0];
-  const widest = Math.max(...a._values.map((v: string) => ctx.measureText(v).width / devicePixelRatio));
+  const widest = Math.max(...a._values.map((v: string) => ctx.measureText(v).width / g.devicePixelRatio));
   return { title: u.root.querySelector(".u-title")?.textContent ?? "", values: a._values, splits: a._splits, size: a._size, widest, ticks: a.ticks.size };
 }), axis);
 
@@ -57,8 +59,8 @@ t.test("chart times are UTC (the browser is in New York)", async (t) => {
     t.ok(x.values.length > 1 && wrong.length === 0, `${x.title}: time labels ${x.values.slice(0, 3).join(", ")}… are UTC (not: ${wrong.join(", ")})`);
   }
   const legend = await desktop.evaluate(() => {
-    const u = (window as any).auditPlots[0];
-    u.setCursor({ left: u.bbox.width / devicePixelRatio / 2, top: 20 });
+    const u = (globalThis as any).auditPlots[0];
+    u.setCursor({ left: u.bbox.width / (globalThis as any).devicePixelRatio / 2, top: 20 });
     return { ts: u.data[0][u.cursor.idx], text: u.root.querySelector(".u-legend .u-series .u-value").textContent };
   });
   t.equal(legend.text, new Date(legend.ts * 1000).toISOString().slice(0, 19).replace("T", " ") + " UTC", "the legend shows the cursor's time in UTC");
@@ -99,10 +101,11 @@ t.test("a screenshot of the report is a PNG", async (t) => {
 
 t.test("at 375 px wide nothing overflows the window (findings table included)", async (t) => {
   const phone = await open(375, 800);
-  const m = await phone.evaluate(() => ({
-    page: document.documentElement.scrollWidth, viewport: window.innerWidth,
-    findings: document.querySelector("#findings-table")!.getBoundingClientRect().right,
-  }));
+  const m = await phone.evaluate(() => {
+    const g = globalThis as any;
+    return { page: g.document.documentElement.scrollWidth as number, viewport: g.innerWidth as number,
+      findings: g.document.querySelector("#findings-table").getBoundingClientRect().right as number };
+  });
   t.ok(m.page <= m.viewport, `document ${m.page} px ≤ viewport ${m.viewport} px`);
   t.ok(m.findings <= m.viewport, `findings table ends at ${m.findings} px`);
   await phone.screenshot({ path: join(artifacts, "audit-report-375px.png") });
