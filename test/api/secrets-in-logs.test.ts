@@ -5,6 +5,7 @@ import { Writable } from "node:stream";
 import { Wallet } from "ethers";
 import { buildApp } from "../../server/app.ts";
 import { otledgerApi } from "../../server/api/plugin.ts";
+import { parseKey } from "../../server/api/keys.ts";
 import { loadConfig } from "../../server/config.ts";
 import { startTestChain } from "../helpers/chain.ts";
 import { TEST_CONFIG } from "../helpers/ledger.ts";
@@ -41,7 +42,7 @@ t.test("no key or secret in the logs", async (t) => {
   const wrong = partnerKey.slice(0, -6) + "ZZZZZZ";
   const refused = await call("GET", "/v1/records", wrong);
   t.equal(refused.statusCode, 401);
-  t.notOk(refused.body.includes(wrong.split("_")[2]!), "a refusal does not echo the key");
+  t.notOk(refused.body.includes(parseKey(wrong)!.secret), "a refusal does not echo the key");
   await call("DELETE", `/v1/admin/keys/${created.json().id}`, adminKey);
   t.equal((await call("GET", "/v1/records", partnerKey)).statusCode, 401);
   await app.close();
@@ -50,7 +51,7 @@ t.test("no key or secret in the logs", async (t) => {
   t.match(logs, /"reqId"/, "requests were logged");
   for (const key of [adminKey, partnerKey, wrong]) {
     t.notOk(logs.includes(key), "no full key in the logs");
-    t.notOk(logs.includes(key.split("_")[2]!), "no secret part in the logs");
+    t.notOk(logs.includes(parseKey(key)!.secret), "no secret part in the logs");
   }
   t.notOk(logs.toLowerCase().includes("bearer otl_"), "no authorization header in the logs");
 });
