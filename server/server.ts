@@ -29,7 +29,7 @@ export type RunningServer = { app: FastifyInstance; url: string; runtime: Runtim
 
 const runtimeLog = (logger: Logger): RuntimeLog => {
   const log = logger.child({ component: "runtime" });
-  return { info: (msg, data) => log.info(data ?? {}, msg), warn: (msg, data) => log.warn(data ?? {}, msg), error: (msg, data) => log.error(data ?? {}, msg) };
+  return { debug: (msg, data) => log.debug(data ?? {}, msg), info: (msg, data) => log.info(data ?? {}, msg), warn: (msg, data) => log.warn(data ?? {}, msg), error: (msg, data) => log.error(data ?? {}, msg) };
 };
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
@@ -47,7 +47,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     lock.release();
     throw err;
   }
-  if (lock.deadPredecessor !== undefined) logger.warn({ pid: lock.deadPredecessor, dataDir }, "the previous otledger on this DATA_DIR did not stop cleanly; stopping whatever it left running");
+  if (lock.deadPredecessor !== undefined) logger.warn({ previousPid: lock.deadPredecessor, dataDir }, "the previous otledger on this DATA_DIR did not stop cleanly; stopping whatever it left running");
   const runtime = await bootstrap(config, { lock, log: runtimeLog(logger) });
   let app: FastifyInstance | undefined;
   try {

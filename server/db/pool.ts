@@ -8,6 +8,7 @@ export type PoolOptions = {
   /** Fallback: the owner connection, which then drops to the app role with SET ROLE on every new connection. */
   ownerUrl: string;
   max: number;
+  connectionTimeoutMs?: number;
 };
 
 /** bigint columns come back as JS numbers: leaf indexes and sizes stay below 2^53. */
@@ -18,6 +19,10 @@ export function createPool(options: PoolOptions): pg.Pool {
     connectionString: options.appUrl ?? options.ownerUrl,
     max: options.max,
     application_name: "otledger",
+    // While the server is down or hung, a request waits at most this long for a connection and then gets a 503
+    // (db/unavailable.ts) instead of hanging; keepAlive notices a peer that vanished without closing.
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
+    keepAlive: true,
   });
   if (options.appUrl === undefined) {
     pool.on("connect", (client) => { client.query(`SET ROLE ${APP_ROLE}`).catch(() => client.release(true)); });

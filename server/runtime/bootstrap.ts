@@ -25,7 +25,7 @@ export type Runtime = Omit<LedgerPluginOptions, "config"> & {
   stop(): Promise<void>;
 };
 
-export type RuntimeLog = { info(msg: string, data?: object): void; warn(msg: string, data?: object): void; error(msg: string, data?: object): void };
+export type RuntimeLog = { debug(msg: string, data?: object): void; info(msg: string, data?: object): void; warn(msg: string, data?: object): void; error(msg: string, data?: object): void };
 
 export type BootstrapOptions = {
   log?: RuntimeLog;
@@ -33,7 +33,7 @@ export type BootstrapOptions = {
   lock?: ServiceLock;
 };
 
-const silent: RuntimeLog = { info() {}, warn() {}, error() {} };
+const silent: RuntimeLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Restarts of an embedded part are logged: an exit is an error (it should not happen), the restart info. */
 function supervision(log: RuntimeLog): SupervisorEvents & { log: (msg: string) => void } {
@@ -62,7 +62,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
       pids.postgres = () => pg.pid;
       ownerUrl = pg.ownerUrl;
     }
-    await migrate(ownerUrl, (msg) => log.info(msg));
+    await migrate(ownerUrl, (msg) => log.debug(msg));
     if (config.DATABASE_URL === undefined) appUrl = await enableAppLogin(ownerUrl, await secret(join(dataDir, "app-role.password")));
     let chain: LedgerPluginOptions["chain"];
     if (config.CHAIN_RPC_URL === undefined) {
