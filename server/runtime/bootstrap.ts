@@ -10,7 +10,6 @@ import { loadAnchorerKey } from "../chain/connection.ts";
 import { enableAppLogin, migrate } from "../db/migrate.ts";
 import type { LedgerPluginOptions } from "../plugins/ledger.ts";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
-import { preferredPort } from "./free-port.ts";
 import { startLocalChain } from "./local-chain.ts";
 import { ensureDataDir } from "./preflight.ts";
 import { lockDataDir, type ServiceLock } from "./service-lock.ts";
@@ -66,7 +65,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     if (config.DATABASE_URL === undefined) appUrl = await enableAppLogin(ownerUrl, await secret(join(dataDir, "app-role.password")));
     let chain: LedgerPluginOptions["chain"];
     if (config.CHAIN_RPC_URL === undefined) {
-      const local = await startLocalChain({ dataDir: join(dataDir, "chain"), port: await preferredPort(config.LOCAL_CHAIN_PORT), events: supervision(log) });
+      const local = await startLocalChain({ dataDir: join(dataDir, "chain"), port: config.LOCAL_CHAIN_PORT, events: supervision(log) });
       stops.push(() => local.stop());
       pids.chain = () => local.pid;
       chain = { rpcUrl: local.rpcUrl, contract: local.contract, deployBlock: local.deployBlock, chainId: local.chainId, anchorer: await loadAnchorerKey({ keyFile: local.anchorerKeyFile }) };

@@ -5,7 +5,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { ContractFactory, JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { ledgerAnchorAbi, ledgerAnchorBytecode } from "../../core/ledger-anchor-artifact.ts";
-import { startAnvil, type Anvil } from "./anvil.ts";
+import { startAnvil, stopLeftoverAnvil, type Anvil } from "./anvil.ts";
 import { preferredPort } from "./free-port.ts";
 import { Supervisor, type SupervisorEvents } from "./supervisor.ts";
 
@@ -36,7 +36,11 @@ export type LocalChain = Deployment & {
 /** The usual JSON-RPC port, so `otledger verify --rpc` defaults work with `npm start`; any free port if taken. */
 export const DEFAULT_LOCAL_CHAIN_PORT = 8545;
 
-export type LocalChainOptions = { dataDir: string; port?: number; chainId?: number; events?: SupervisorEvents & { log?: (msg: string) => void } };
+export type LocalChainOptions = {
+  dataDir: string;
+  /** Preferred port: used if free (after a leftover anvil of a dead predecessor was stopped), else any free port. */
+  port?: number;
+  chainId?: number; events?: SupervisorEvents & { log?: (msg: string) => void } };
 
 /**
  * Starts anvil on 127.0.0.1 (state in dataDir/state.json) and returns it with LedgerAnchor deployed. If anvil dies,
@@ -45,7 +49,8 @@ export type LocalChainOptions = { dataDir: string; port?: number; chainId?: numb
 export async function startLocalChain(options: LocalChainOptions): Promise<LocalChain> {
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const port = options.port ?? (await preferredPort(DEFAULT_LOCAL_CHAIN_PORT));
+  await stopLeftoverAnvil(dataDir, options.events?.log); // it may hold the port
+  const port = await preferredPort(options.port ?? DEFAULT_LOCAL_CHAIN_PORT);
   const chainId = options.chainId ?? 31337;
   const start = () => startAnvil(dataDir, port, chainId, options.events?.log);
   const anvil = new Supervisor<Anvil>("anvil", await start(), start, options.events);
