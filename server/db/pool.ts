@@ -29,5 +29,12 @@ export function createPool(options: PoolOptions): pg.Pool {
   }
   // Idle clients can error when the server goes away; the pool replaces them. Without a listener this would crash.
   pool.on("error", () => {});
+  // A checked-out client has no listener of the pool's: if the server dies between two of its queries (a
+  // transaction waiting for its next statement, a paused export), pg emits 'error' on it and, unheard, that ends
+  // the process. The owner learns of it from its next query; the pool discards the client on release.
+  pool.on("acquire", (client) => { if (!client.listeners("error").includes(ignoreCheckedOutError)) client.on("error", ignoreCheckedOutError); });
+  pool.on("release", (_err: Error | undefined, client: pg.PoolClient) => { client.removeListener("error", ignoreCheckedOutError); });
   return pool;
 }
+
+function ignoreCheckedOutError(): void {}
