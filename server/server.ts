@@ -1,7 +1,7 @@
 // Runs the service: start-up checks (DATA_DIR lock, PORT, DATA_DIR reachable by PostgreSQL) before anything starts,
 // bootstrap (embedded PostgreSQL / anvil when not configured), listen, and on SIGINT/SIGTERM close gracefully:
 // stop accepting, drain in-flight requests and the current worker steps, then the embedded parts.
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import closeWithGrace from "close-with-grace";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
@@ -42,7 +42,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const lock = lockDataDir(dataDir);
   try {
     await checkListenable(config.HOST, config.PORT);
-    if (config.DATABASE_URL === undefined) checkPostgresCanEnter(join(dataDir, "postgres"));
+    if (config.DATABASE_URL === undefined) checkPostgresCanEnter(dataDir);
   } catch (err) {
     lock.release();
     throw err;

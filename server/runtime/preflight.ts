@@ -38,7 +38,8 @@ export async function checkListenable(host: string, port: number): Promise<void>
 
 /**
  * As root, the embedded PostgreSQL runs as the `postgres` user, which must be able to enter every directory
- * above its cluster. A mode-0700 parent (/root, a mkdtemp directory) makes initdb fail with "Permission denied".
+ * down to DATA_DIR (the cluster inside is made its own). A mode-0700 parent (/root, a mkdtemp directory) makes
+ * initdb fail with "Permission denied".
  */
 export function checkPostgresCanEnter(dataDir: string): void {
   if (process.getuid?.() !== 0) return;
