@@ -1,7 +1,7 @@
 // One anvil process on a state file: own process group, a watchdog that stops it if we die, and a pid file beside
 // the state so that the next start can stop one a dead predecessor left running (SIGTERM: anvil saves its state).
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { commandLine, isAlive, stopProcess } from "./process-identity.ts";
 import { watchChild } from "./watchdog.ts";
@@ -12,17 +12,30 @@ const MODULES = resolve(import.meta.dirname, "../../node_modules");
 /** The platform binary itself (signals reach anvil directly); the npm wrapper script as a fallback. */
 const ANVIL = [join(MODULES, `@foundry-rs/anvil-${process.platform}-${process.arch === "x64" ? "amd64" : process.arch}/bin/anvil`), join(MODULES, ".bin/anvil")].find((p) => existsSync(p))!;
 
-/** Stops an anvil that still runs on this state file according to dataDir/anvil.pid. */
+/**
+ * Stops an anvil that still runs on this state file: the one in dataDir/anvil.pid, and on Linux any other whose
+ * command line names the state file (a predecessor that wrote no pid file, e.g. an older version).
+ */
 export async function stopLeftoverAnvil(dataDir: string, log: (msg: string) => void = () => {}): Promise<void> {
   const pidFile = join(dataDir, "anvil.pid");
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, "utf8").trim());
-  const cmd = Number.isInteger(pid) && pid > 0 && isAlive(pid) ? commandLine(pid) : undefined;
-  if (cmd !== undefined && /anvil/.test(cmd) && cmd.includes(join(dataDir, "state.json"))) {
+  const stateArg = `--state ${join(dataDir, "state.json")} `;
+  const recorded = existsSync(pidFile) ? [Number(readFileSync(pidFile, "utf8").trim())] : [];
+  for (const pid of new Set([...recorded, ...processesOnLinux()])) {
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || !isAlive(pid)) continue;
+    const cmd = commandLine(pid);
+    if (cmd === undefined || !/anvil/.test(cmd) || !`${cmd} `.includes(stateArg)) continue;
     log(`stopping the anvil (pid ${pid}) left running by a previous otledger in ${dataDir}`);
     await stopProcess(pid, "SIGTERM", 15_000);
   }
   rmSync(pidFile, { force: true });
+}
+
+function processesOnLinux(): number[] {
+  try {
+    return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
+  } catch {
+    return [];
+  }
 }
 
 /** Spawns anvil and waits until it answers JSON-RPC. Stopping with SIGTERM makes it dump its state. */
