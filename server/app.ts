@@ -10,6 +10,7 @@ import { ingestRoutes } from "./ingest/route.ts";
 import { opsRoutes } from "./ops/routes.ts";
 import { ledgerPlugin, type LedgerPluginOptions } from "./plugins/ledger.ts";
 import { workersPlugin } from "./plugins/workers.ts";
+import { createLogger } from "./runtime/logger.ts";
 import "./context.ts";
 
 export type AppOptions = LedgerPluginOptions & {
@@ -41,10 +42,11 @@ export const otledgerApp = fp<AppOptions>(async (app, opts) => {
   }, { prefix: "/v1" });
 }, { name: "otledger", fastify: "5.x" });
 
-/** A Fastify instance with the service's server options (body limit, timeouts, request ids, pino JSON logs). */
+/** A Fastify instance with the service's server options (body limit, timeouts, request ids, logs). */
 export async function buildApp(opts: AppOptions, server: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: opts.config.LOG_LEVEL, redact: ["req.headers.authorization", "req.headers.cookie"] },
+    // Unless the caller brings its own: NDJSON on stdout, readable on a terminal (runtime/logger.ts).
+    ...(server.logger === undefined && server.loggerInstance === undefined ? { loggerInstance: createLogger({ level: opts.config.LOG_LEVEL, format: opts.config.LOG_FORMAT }) } : {}),
     bodyLimit: opts.config.BODY_LIMIT_BYTES,
     requestTimeout: opts.config.REQUEST_TIMEOUT_MS,
     connectionTimeout: opts.config.REQUEST_TIMEOUT_MS,

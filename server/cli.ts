@@ -1,6 +1,7 @@
 // `otledger server`: the commander command the CLI wires in; also the entry of `npm start`.
 import type { Command } from "commander";
 import { ConfigError } from "./config.ts";
+import { StartupError } from "./runtime/startup-error.ts";
 import { startServer } from "./server.ts";
 
 export function registerServerCommand(program: Command): Command {
@@ -19,12 +20,12 @@ export function registerServerCommand(program: Command): Command {
     });
 }
 
-/** Starts the service, turning a bad configuration into a clear message and exit code 2. */
+/** Starts the service, turning a bad configuration or a start-up mistake into a clear message and exit code 2. */
 export async function runServer(env: Record<string, string | undefined> = process.env): Promise<void> {
   try {
     await startServer({ env });
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || err instanceof StartupError) {
       process.stderr.write(`otledger: ${err.message}\n`);
       process.exit(2);
     }

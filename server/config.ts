@@ -47,6 +47,10 @@ export const ConfigSchema = z.object({
   /** Anchoring lag beyond which /readyz reports degraded anchoring. */
   READY_MAX_ANCHOR_LAG_MS: int(1000, 60000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** auto: readable lines on a terminal, NDJSON when stdout is piped. */
+  LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
+  /** Port of the local anvil (without CHAIN_RPC_URL); 8545 when free, else any free port. */
+  LOCAL_CHAIN_PORT: int(0, 8545).refine((p) => p <= 65535, "expected a port number"),
 }).superRefine((c, ctx) => {
   if (c.CHAIN_RPC_URL === undefined) return;
   if (c.LEDGER_CONTRACT === undefined) {

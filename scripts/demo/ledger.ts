@@ -29,7 +29,7 @@ export async function startLedger(dataDir: string, cleanup: Cleanup): Promise<De
     DATA_DIR: dataDir, PORT: 0, LOG_LEVEL: "info",
     CHECKPOINT_INTERVAL_MS: 2000, CHAIN_POLL_INTERVAL_MS: 200, ANCHOR_TX_TIMEOUT_MS: 10_000,
   });
-  const runtime = await cleanup.track("PostgreSQL and anvil", bootstrap(config, { gracefulSignals: true }), (r) => r.stop());
+  const runtime = await cleanup.track("PostgreSQL and anvil", bootstrap(config), (r) => r.stop());
   const logFile = join(runtime.dataDir, "service.log");
   const logStream = createWriteStream(logFile, { flags: "a" });
   cleanup.add("service log", () => new Promise((resolve) => logStream.end(resolve)));

@@ -1,6 +1,7 @@
 // One error shape for every route: { statusCode, code, message, path, ...evidence }. Never a 5xx for bad input.
 import type { FastifyError, FastifyInstance } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "../db/unavailable.ts";
 
 /** Any error carrying an HTTP status, a literal code and a field path (IngestError and the API's errors). */
 export type CodedError = Error & { statusCode: number; code: string; path?: (string | number)[]; details?: Record<string, unknown> };
@@ -44,6 +45,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (typeof err.statusCode === "number" && err.statusCode >= 400 && err.statusCode < 500) {
       return reply.code(err.statusCode).send({ statusCode: err.statusCode, code: err.code ?? "bad_request", message: err.message, path: [] });
+    }
+    if (isDatabaseUnavailable(err)) {
+      request.log.error({ err: err.message }, "database unavailable: answered 503 for a retry");
+      return reply.code(503).header("retry-after", String(DATABASE_RETRY_AFTER_SECONDS)).send({ statusCode: 503, code: "database_unavailable", message: "the database cannot be reached now; retry later", path: [] });
     }
     if (err.statusCode === 503) return reply.code(503).send({ statusCode: 503, code: err.code ?? "unavailable", message: err.message, path: [] });
     request.log.error({ err }, "unhandled error");

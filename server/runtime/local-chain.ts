@@ -1,12 +1,15 @@
 // A local anvil chain for `npm start` without CHAIN_RPC_URL: state persisted under the data directory,
 // LedgerAnchor deployed once (its address remembered beside the state), roles granted to anvil's dev accounts.
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { ContractFactory, JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { ledgerAnchorAbi, ledgerAnchorBytecode } from "../../core/ledger-anchor-artifact.ts";
+import { startAnvil, stopLeftoverAnvil, type Anvil } from "./anvil.ts";
 import { preferredPort } from "./free-port.ts";
+import { Supervisor, type SupervisorEvents } from "./supervisor.ts";
+
+export { startAnvil, type Anvil } from "./anvil.ts";
 
 /** anvil's well-known dev keys (mnemonic "test test … junk"): #0 admin, #1 anchorer, #2 registrar. Dev only. */
 export const DEV_KEYS = {
@@ -24,70 +27,46 @@ export type LocalChain = Deployment & {
   /** File holding the anchorer key, as ANCHORER_KEY_FILE expects. */
   anchorerKeyFile: string;
   registrarKey: string;
-  process: ChildProcess;
+  /** The running anvil (a new one after each restart). */
+  readonly pid: number | undefined;
+  readonly restarts: number;
   stop(): Promise<void>;
 };
 
 /** The usual JSON-RPC port, so `otledger verify --rpc` defaults work with `npm start`; any free port if taken. */
 export const DEFAULT_LOCAL_CHAIN_PORT = 8545;
 
-export type LocalChainOptions = { dataDir: string; port?: number; chainId?: number };
+export type LocalChainOptions = {
+  dataDir: string;
+  /** Preferred port: used if free (after a leftover anvil of a dead predecessor was stopped), else any free port. */
+  port?: number;
+  chainId?: number; events?: SupervisorEvents & { log?: (msg: string) => void } };
 
-const MODULES = resolve(import.meta.dirname, "../../node_modules");
-/** The platform binary itself (signals reach anvil directly); the npm wrapper script as a fallback. */
-const ANVIL = [join(MODULES, `@foundry-rs/anvil-${process.platform}-${process.arch === "x64" ? "amd64" : process.arch}/bin/anvil`), join(MODULES, ".bin/anvil")].find((p) => existsSync(p))!;
-
-/** Starts anvil on 127.0.0.1 (state in dataDir/state.json) and returns it with LedgerAnchor deployed. */
+/**
+ * Starts anvil on 127.0.0.1 (state in dataDir/state.json) and returns it with LedgerAnchor deployed. If anvil dies,
+ * it is started again on the same port and state (the anchorer re-anchors whatever its last second of state lost).
+ */
 export async function startLocalChain(options: LocalChainOptions): Promise<LocalChain> {
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const anvil = await startAnvil(dataDir, options.port ?? (await preferredPort(DEFAULT_LOCAL_CHAIN_PORT)), options.chainId ?? 31337);
+  await stopLeftoverAnvil(dataDir, options.events?.log); // it may hold the port
+  const port = await preferredPort(options.port ?? DEFAULT_LOCAL_CHAIN_PORT);
+  const chainId = options.chainId ?? 31337;
+  const start = () => startAnvil(dataDir, port, chainId, options.events?.log);
+  const anvil = new Supervisor<Anvil>("anvil", await start(), start, options.events);
   try {
-    const deployment = await ensureDeployment(anvil.rpcUrl, join(dataDir, "deployment.json"));
+    const deployment = await ensureDeployment(anvil.current.rpcUrl, join(dataDir, "deployment.json"));
     const anchorerKeyFile = join(dataDir, "anchorer.key");
     await writeFile(anchorerKeyFile, DEV_KEYS.anchorer + "\n", { mode: 0o600 });
-    return { ...anvil, ...deployment, anchorerKeyFile, registrarKey: DEV_KEYS.registrar };
+    return {
+      rpcUrl: anvil.current.rpcUrl, port, stateFile: anvil.current.stateFile, ...deployment, anchorerKeyFile, registrarKey: DEV_KEYS.registrar,
+      get pid() { return anvil.current.process.pid; },
+      get restarts() { return anvil.restarts; },
+      stop: () => anvil.stop(),
+    };
   } catch (err) {
     await anvil.stop();
     throw err;
-  }
-}
-
-type Anvil = { rpcUrl: string; port: number; stateFile: string; process: ChildProcess; stop(): Promise<void> };
-
-/** Spawns anvil and waits until it answers JSON-RPC. Stopping with SIGTERM makes it dump its state. */
-export async function startAnvil(dataDir: string, port: number, chainId = 31337): Promise<Anvil> {
-  const stateFile = join(dataDir, "state.json");
-  const args = ["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--state", stateFile, "--state-interval", "1"];
-  const child = spawn(ANVIL, args, { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
-  const exited = new Promise<void>((res) => child.once("exit", () => res()));
-  // Never outlive the parent, even if it dies without stopping us (SIGTERM: anvil still saves its state).
-  const orphanGuard = () => { child.kill("SIGTERM"); };
-  process.once("exit", orphanGuard);
-  child.once("exit", () => process.off("exit", orphanGuard));
-  const rpcUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`anvil exited with ${child.exitCode}: ${stderr}`);
-    if (await answers(rpcUrl)) break;
-    if (Date.now() > deadline) { child.kill("SIGKILL"); throw new Error(`anvil did not start on ${rpcUrl}: ${stderr}`); }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    await exited;
-  };
-  return { rpcUrl, port, stateFile, process: child, stop };
-}
-
-async function answers(rpcUrl: string): Promise<boolean> {
-  try {
-    const res = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) });
-    return res.ok;
-  } catch {
-    return false;
   }
 }
 
