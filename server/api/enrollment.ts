@@ -42,8 +42,8 @@ export class Enrollment {
       const { created, device } = await this.#claim(req);
       let tx: TxOutcome | null = null;
       if (!before.registered) {
-        tx = await this.#registrar.register(req.address, metadataHash ?? ZeroHash).catch((err: unknown) => {
-          if (err instanceof RegistryRevert && err.code === "device_already_registered") return null; // registered by someone else meanwhile
+        tx = await this.#registrar.register(req.address, metadataHash ?? ZeroHash).catch(async (err: unknown) => {
+          if (await this.#lostRace(err, req.address, (s) => s.registered)) return null; // registered by someone else meanwhile
           throw err;
         });
       }
@@ -58,8 +58,8 @@ export class Enrollment {
       if (!before.registered) throw new ApiError(404, "device_not_enrolled", `device ${address} is not registered`, ["address"]);
       let tx: TxOutcome | null = null;
       if (!before.revoked) {
-        tx = await this.#registrar.revoke(address).catch((err: unknown) => {
-          if (err instanceof RegistryRevert && err.code === "device_already_revoked") return null;
+        tx = await this.#registrar.revoke(address).catch(async (err: unknown) => {
+          if (await this.#lostRace(err, address, (s) => s.revoked)) return null;
           throw err;
         });
       }
@@ -96,6 +96,17 @@ export class Enrollment {
       throw new ApiError(409, "device_label_conflict", `device ${req.address} is enrolled with label ${JSON.stringify(existing.label)}${change}`, ["label"], { enrolledLabel: existing.label });
     }
     return { created: false, device: { address: req.address, site: existing.site, label: existing.label } };
+  }
+
+  /**
+   * Whether a failed transaction lost a race to another registrar transaction (another replica, or the
+   * registrar key used directly): the revert says so, or the chain now shows the wanted state anyway (two
+   * replicas sending at one nonce: "nonce too low").
+   */
+  async #lostRace(err: unknown, address: string, done: (s: DeviceStatus) => boolean): Promise<boolean> {
+    if (err instanceof RegistryRevert && (err.code === "device_already_registered" || err.code === "device_already_revoked")) return true;
+    if (!(err instanceof ApiError) || err.code !== "chain_unavailable") return false;
+    return done(await this.#registry.learn(address).catch(() => ({ registered: false, revoked: false }) as DeviceStatus));
   }
 
   async #onChain(address: string): Promise<DeviceStatus> {

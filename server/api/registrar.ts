@@ -53,13 +53,26 @@ export class Registrar {
         const receipt = await tx.wait(1);
         return { txHash: String(receipt.hash).toLowerCase(), blockNumber: Number(receipt.blockNumber) };
       } catch (err) {
-        const revert = (err as { revert?: { name?: string; args?: unknown[] } | null }).revert;
-        if (revert?.name !== undefined && revert.name in REVERTS) throw new RegistryRevert(revert.name as RevertName, (revert.args ?? []).map(String));
+        const revert = revertOf(contract, err);
+        if (revert !== undefined) throw new RegistryRevert(revert.name, revert.args);
         throw new ApiError(503, "chain_unavailable", `${method} failed: ${(err as { shortMessage?: string }).shortMessage ?? (err as Error).message}`);
       }
     };
     const next = this.#tail.then(run, run);
     this.#tail = next.catch(() => {});
     return next;
+  }
+}
+
+/** The registry revert in a failed send, decoded from its revert data (ethers leaves it undecoded when gas estimation reverts). */
+function revertOf(contract: Contract, err: unknown): { name: RevertName; args: string[] } | undefined {
+  const data = (err as { data?: unknown }).data;
+  if (typeof data !== "string") return undefined;
+  try {
+    const parsed = contract.interface.parseError(data);
+    if (parsed === null || !(parsed.name in REVERTS)) return undefined;
+    return { name: parsed.name as RevertName, args: parsed.args.map(String) };
+  } catch {
+    return undefined;
   }
 }
