@@ -7,6 +7,7 @@ import { startTestChain } from "../helpers/chain.ts";
 import { TestDevice } from "../helpers/envelopes.ts";
 import { startTestLedger } from "../helpers/ledger.ts";
 import { migratedDatabase, stopTestCluster } from "../helpers/postgres.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 t.teardown(stopTestCluster);
 
@@ -56,4 +57,27 @@ t.test("a tampered devices table is not trusted after a restart", async (t) => {
   t.equal((await ledger.submit(real.envelope(ledger.domain, 1))).status, 201, "the real device still works");
   const leaves = await ledger.ownerDb.query("SELECT count(*)::int AS n FROM records WHERE device = $1", [Buffer.from(attacker.address.slice(2), "hex")]);
   t.equal(leaves.rows[0].n, 0, "nothing stored for the attacker");
+});
+
+t.test("started while the chain is unreachable: no device is trusted until the chain answers", async (t) => {
+  const chain = await startTestChain();
+  t.teardown(() => chain.close());
+  const database = await migratedDatabase();
+  let ledger = await startTestLedger({ chain, database, listen: false });
+  t.teardown(() => ledger.close());
+  const device = await ledger.newDevice();
+  t.equal((await ledger.submit(device.envelope(ledger.domain, 1))).status, 201);
+  await ledger.close();
+
+  await chain.stop();
+  ledger = await startTestLedger({ chain, database, listen: false });
+  const refused = await ledger.submit(device.envelope(ledger.domain, 1, { commit: false }));
+  t.equal(refused.status, 503, "the mirror alone is not enough: retry later");
+  t.match(refused.body, { code: "registry_unavailable", path: ["header", "device"] });
+  await chain.restart();
+  const accepted = await waitFor(async () => {
+    const res = await ledger.submit(device.envelope(ledger.domain, 1, { commit: false }));
+    return res.status === 503 ? undefined : res;
+  }, { what: "the chain answering again" });
+  t.equal(accepted.status, 201, "accepted once LedgerAnchor confirms the device");
 });
