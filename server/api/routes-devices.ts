@@ -8,6 +8,7 @@ import { accessEntry } from "./access-hook.ts";
 import type { AccessLog } from "./access-log.ts";
 import { ADMINS, READERS } from "./auth.ts";
 import { Enrollment } from "./enrollment.ts";
+import { ApiError } from "./errors.ts";
 import type { Registrar } from "./registrar.ts";
 import { AddressParams, DeviceUpdateInput, EnrollInput } from "./schemas-admin.ts";
 import { authErrors, ErrorSchema, security } from "./schemas-common.ts";
@@ -24,10 +25,10 @@ export function deviceRoutes(registrar: Registrar, accessLog: AccessLog): Fastif
   return async (app) => {
     const { db, registry, chain } = app.ledger;
     const enrollment = new Enrollment(db, registry, registrar);
-    const onChain = async (address: string) => {
-      const s = await chain.ledger.getFunction("deviceStatus")(address);
-      return { registered: s.registered as boolean, revoked: s.revoked as boolean, revokedAtCheckpoint: Number(s.revokedAtCheckpoint), revokedAtBlock: Number(s.revokedAtBlock), revokedAtTime: Number(s.revokedAtTime), metadataHash: String(s.metadataHash).toLowerCase() };
-    };
+    /** Registry status (read from the chain if not known yet); 503 while the chain cannot be asked. */
+    const statusOf = (address: string) => registry.status(address).catch((err: unknown) => {
+      throw new ApiError(503, "chain_unavailable", (err as Error).message, ["address"]);
+    });
 
     app.post("/admin/devices", {
       config: { roles: ADMINS },
@@ -40,14 +41,14 @@ export function deviceRoutes(registrar: Registrar, accessLog: AccessLog): Fastif
 
     app.patch("/admin/devices/:address", {
       config: { roles: ADMINS },
-      schema: { tags: ["admin"], summary: "Change an enrolled device's site and/or label (logged with the old and new values)", security, params: AddressParams, body: DeviceUpdateInput, response: { 200: Device, 404: ErrorSchema, ...authErrors } },
+      schema: { tags: ["admin"], summary: "Change an enrolled device's site and/or label (logged with the old and new values)", security, params: AddressParams, body: DeviceUpdateInput, response: { 200: Device, 404: ErrorSchema, 503: ErrorSchema, ...authErrors } },
     }, async (request) => {
       const { address } = request.params;
       const { before, after } = await enrollment.update(address, request.body);
       app.log.warn({ admin: request.caller?.id, action: "device.update", device: address, old: { site: before.site, label: before.label }, new: { site: after.site, label: after.label } }, "admin action: device site/label changed");
       // Also in the signed access log (auditors see it); best effort: the change is committed either way.
       await accessLog.append(accessEntry(request, 1, { old: before, new: after })).catch((err: unknown) => request.log.error({ err: (err as Error).message }, "device change not written to the access log"));
-      const s = await registry.status(address).catch(() => undefined) ?? await onChain(address);
+      const s = await statusOf(address);
       return { ...after, registry: s };
     });
 
@@ -70,7 +71,7 @@ export function deviceRoutes(registrar: Registrar, accessLog: AccessLog): Fastif
       for (const r of res.rows) {
         const address = bytesToHex(r.address);
         if (!inScope(address)) continue;
-        const s = await registry.status(address).catch(() => undefined) ?? await onChain(address);
+        const s = await statusOf(address);
         const label = r.label ?? (address === accessLog.address ? ACCESS_LOG_LABEL : null);
         devices.push({ address, site: r.site, label, registry: { registered: s.registered, revoked: s.revoked, revokedAtCheckpoint: s.revokedAtCheckpoint, revokedAtBlock: s.revokedAtBlock, revokedAtTime: s.revokedAtTime, metadataHash: s.metadataHash } });
       }

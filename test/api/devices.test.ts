@@ -46,65 +46,71 @@ const slowPolling = { config: { CHAIN_POLL_INTERVAL_MS: 1000 } };
 const enroll = (api: ApiLedger, body: object) => api.request("POST", "/v1/admin/devices", api.adminKey, body);
 const adminList = async (api: ApiLedger) => (await api.get("/v1/admin/devices", api.adminKey)).json().devices as { address: string; site: string | null; label: string | null }[];
 
-t.test("revoked through the admin API: the next envelope is refused, nothing written", async (t) => {
+t.test("with the production poll interval", async (t) => {
   const api = await startApiLedger(slowPolling);
   t.teardown(() => api.close());
-  const device = await api.newDevice({ register: false });
-  await api.enroll(device, "plant-1");
-  t.equal((await api.submit(device.envelope(api.domain, 2))).status, 201);
-  const revoked = await api.request("POST", `/v1/admin/devices/${device.address}/revoke`, api.adminKey);
-  t.equal(revoked.statusCode, 200);
-  const res = await api.submit(device.envelope(api.domain, 1, { commit: false }));
-  t.equal(res.status, 403, "refused right after the revocation answered");
-  t.match(res.body, { code: "device_revoked", revokedAtCheckpoint: revoked.json().registry.revokedAtCheckpoint });
-  const stored = await api.ownerDb.query("SELECT count(*)::int AS n FROM records WHERE device = $1", [Buffer.from(device.address.slice(2), "hex")]);
-  t.equal(stored.rows[0].n, 2, "only the records from before the revocation");
 
-  const again = await Promise.all([1, 2, 3].map(() => api.request("POST", `/v1/admin/devices/${device.address}/revoke`, api.adminKey)));
-  t.same(again.map((r) => r.statusCode), [200, 200, 200], "revoking again is a 200 (no transaction)");
-  t.same(again.map((r) => r.json().tx), [null, null, null]);
-});
+  await t.test("revoked through the admin API: the next envelope is refused, nothing written", async (t) => {
+    const device = await api.newDevice({ register: false });
+    await api.enroll(device, "plant-1");
+    t.equal((await api.submit(device.envelope(api.domain, 2))).status, 201);
+    const revoked = await api.request("POST", `/v1/admin/devices/${device.address}/revoke`, api.adminKey);
+    t.equal(revoked.statusCode, 200);
+    const res = await api.submit(device.envelope(api.domain, 1, { commit: false }));
+    t.equal(res.status, 403, "refused right after the revocation answered");
+    t.match(res.body, { code: "device_revoked", revokedAtCheckpoint: revoked.json().registry.revokedAtCheckpoint });
+    const stored = await api.ownerDb.query("SELECT count(*)::int AS n FROM records WHERE device = $1", [Buffer.from(device.address.slice(2), "hex")]);
+    t.equal(stored.rows[0].n, 2, "only the records from before the revocation");
 
-t.test("enrollment is idempotent; site and label change only explicitly", async (t) => {
-  const api = await startApiLedger(slowPolling);
-  t.teardown(() => api.close());
-  const device = await api.newDevice({ register: false });
-  const body = { address: device.address, site: "plant-1", label: "press 1" };
-  const answers = await Promise.all(Array.from({ length: 6 }, () => enroll(api, body)));
-  const codes = answers.map((r) => r.statusCode).sort();
-  t.same(codes, [200, 200, 200, 200, 200, 201], "one 201, the others 200, no 5xx", { bodies: answers.map((r) => r.body) });
-  for (const r of answers) t.match(r.json(), { address: device.address, site: "plant-1", label: "press 1", registry: { registered: true, revoked: false } });
-  t.equal(answers.filter((r) => r.json().tx !== null).length, 1, "one registerDevice transaction");
-  const ledger = api.chain.ledger;
-  t.equal((await ledger.queryFilter(ledger.filters.DeviceRegistered!(device.address))).length, 1, "registered once on-chain");
-  t.equal((await api.submit(device.envelope(api.domain, 1))).status, 201, "ingest accepts it");
+    const again = await Promise.all([1, 2, 3].map(() => api.request("POST", `/v1/admin/devices/${device.address}/revoke`, api.adminKey)));
+    t.same(again.map((r) => r.statusCode), [200, 200, 200], "revoking again is a 200 (no transaction)");
+    t.same(again.map((r) => r.json().tx), [null, null, null]);
+  });
 
-  t.equal((await enroll(api, { address: device.address, site: "plant-1" })).statusCode, 200, "same site, no label: 200");
-  const otherSite = await enroll(api, { address: device.address, site: "plant-2", label: "press 1" });
-  t.equal(otherSite.statusCode, 409);
-  t.match(otherSite.json(), { code: "device_site_conflict", path: ["site"], enrolledSite: "plant-1" });
-  const otherLabel = await enroll(api, { address: device.address, site: "plant-1", label: "press 2" });
-  t.match(otherLabel.json(), { statusCode: 409, code: "device_label_conflict", path: ["label"], enrolledLabel: "press 1" });
-  const otherHash = await enroll(api, { address: device.address, site: "plant-1", metadataHash: "0x" + "11".repeat(32) });
-  t.match(otherHash.json(), { statusCode: 409, code: "device_metadata_conflict", path: ["metadataHash"] });
-  t.match((await adminList(api)).find((d) => d.address === device.address), { site: "plant-1", label: "press 1" }, "nothing changed");
+  await t.test("enrollment is idempotent; site and label change only explicitly", async (t) => {
+    const device = await api.newDevice({ register: false });
+    const body = { address: device.address, site: "plant-1", label: "press 1" };
+    const answers = await Promise.all(Array.from({ length: 6 }, () => enroll(api, body)));
+    const codes = answers.map((r) => r.statusCode).sort();
+    t.same(codes, [200, 200, 200, 200, 200, 201], "one 201, the others 200, no 5xx", { bodies: answers.map((r) => r.body) });
+    for (const r of answers) t.match(r.json(), { address: device.address, site: "plant-1", label: "press 1", registry: { registered: true, revoked: false } });
+    t.equal(answers.filter((r) => r.json().tx !== null).length, 1, "one registerDevice transaction");
+    const ledger = api.chain.ledger;
+    t.equal((await ledger.queryFilter(ledger.filters.DeviceRegistered!(device.address))).length, 1, "registered once on-chain");
+    t.equal((await api.submit(device.envelope(api.domain, 1))).status, 201, "ingest accepts it");
 
-  const patched = await api.request("PATCH", `/v1/admin/devices/${device.address}`, api.adminKey, { site: "plant-2", label: null });
-  t.equal(patched.statusCode, 200);
-  t.match(patched.json(), { address: device.address, site: "plant-2", label: null, registry: { registered: true } });
-  t.match((await adminList(api)).find((d) => d.address === device.address), { site: "plant-2", label: null }, "visible in the admin list");
-  const auditor = await api.principal("auditor", "auditor");
-  const changes = await waitFor(async () => {
-    const entries = (await api.get("/v1/access-log?limit=1000", auditor.key)).json().entries as { route: string; filter: { old?: object; new?: object } }[];
-    return entries.find((e) => e.route === "PATCH /v1/admin/devices/:address");
-  }, { what: "the site change in the access log" });
-  t.match(changes.filter, { old: { site: "plant-1", label: "press 1" }, new: { site: "plant-2", label: null } }, "recorded in the signed access log");
+    t.equal((await enroll(api, { address: device.address, site: "plant-1" })).statusCode, 200, "same site, no label: 200");
+    const otherSite = await enroll(api, { address: device.address, site: "plant-2", label: "press 1" });
+    t.equal(otherSite.statusCode, 409);
+    t.match(otherSite.json(), { code: "device_site_conflict", path: ["site"], enrolledSite: "plant-1" });
+    const otherLabel = await enroll(api, { address: device.address, site: "plant-1", label: "press 2" });
+    t.match(otherLabel.json(), { statusCode: 409, code: "device_label_conflict", path: ["label"], enrolledLabel: "press 1" });
+    const otherHash = await enroll(api, { address: device.address, site: "plant-1", metadataHash: "0x" + "11".repeat(32) });
+    t.match(otherHash.json(), { statusCode: 409, code: "device_metadata_conflict", path: ["metadataHash"] });
+    t.match((await adminList(api)).find((d) => d.address === device.address), { site: "plant-1", label: "press 1" }, "nothing changed");
 
-  t.match((await api.request("PATCH", `/v1/admin/devices/0x${"12".repeat(20)}`, api.adminKey, { site: "x" })).json(), { statusCode: 404, code: "device_not_enrolled", path: ["address"] });
-  t.match((await api.request("PATCH", `/v1/admin/devices/${device.address}`, api.adminKey, {})).json(), { statusCode: 400, path: ["site"] }, "a change must name something");
-  t.match((await api.request("PATCH", `/v1/admin/devices/${device.address}`, api.adminKey, { site: "bad site!" })).json(), { statusCode: 400, path: ["site"] });
-  const partner = await api.principal("acme", "partner");
-  t.equal((await api.request("PATCH", `/v1/admin/devices/${device.address}`, partner.key, { site: "plant-1" })).statusCode, 403, "admins only");
+    const patched = await api.request("PATCH", `/v1/admin/devices/${device.address}`, api.adminKey, { site: "plant-2", label: null });
+    t.equal(patched.statusCode, 200);
+    t.match(patched.json(), { address: device.address, site: "plant-2", label: null, registry: { registered: true } });
+    t.match((await adminList(api)).find((d) => d.address === device.address), { site: "plant-2", label: null }, "visible in the admin list");
+    const auditor = await api.principal("auditor", "auditor");
+    const changes = await waitFor(async () => {
+      const entries = (await api.get("/v1/access-log?limit=1000", auditor.key)).json().entries as { route: string; filter: { old?: object; new?: object } }[];
+      return entries.find((e) => e.route === "PATCH /v1/admin/devices/:address");
+    }, { what: "the site change in the access log" });
+    t.match(changes.filter, { old: { site: "plant-1", label: "press 1" }, new: { site: "plant-2", label: null } }, "recorded in the signed access log");
+
+    t.match((await api.request("PATCH", `/v1/admin/devices/0x${"12".repeat(20)}`, api.adminKey, { site: "x" })).json(), { statusCode: 404, code: "device_not_enrolled", path: ["address"] });
+    t.match((await api.request("PATCH", `/v1/admin/devices/${device.address}`, api.adminKey, {})).json(), { statusCode: 400, path: ["site"] }, "a change must name something");
+    t.match((await api.request("PATCH", `/v1/admin/devices/${device.address}`, api.adminKey, { site: "bad site!" })).json(), { statusCode: 400, path: ["site"] });
+    const partner = await api.principal("acme", "partner");
+    t.equal((await api.request("PATCH", `/v1/admin/devices/${device.address}`, partner.key, { site: "plant-1" })).statusCode, 403, "admins only");
+  });
+
+  await t.test("the access log's own device is labelled in the device list", async (t) => {
+    const own = api.serviceKey.address.toLowerCase();
+    t.match((await adminList(api)).find((d) => d.address === own), { address: own, site: null, label: "otledger access log" });
+  });
 });
 
 t.test("two replicas enrolling one address at once: one 201, no 5xx", async (t) => {
@@ -117,11 +123,4 @@ t.test("two replicas enrolling one address at once: one 201, no 5xx", async (t) 
   t.same(answers.map((r) => r.statusCode).sort(), [200, 200, 200, 200, 200, 201], "the enrollment row is claimed once", { bodies: answers.map((r) => r.body) });
   t.ok(answers.every((r) => r.json().registry.registered === true), "every answer shows the device registered");
   t.equal((await a.chain.ledger.getFunction("deviceStatus")(address)).registered, true);
-});
-
-t.test("the access log's own device is labelled in the device list", async (t) => {
-  const api = await startApiLedger();
-  t.teardown(() => api.close());
-  const own = api.serviceKey.address.toLowerCase();
-  t.match((await adminList(api)).find((d) => d.address === own), { address: own, site: null, label: "otledger access log" });
 });

@@ -57,6 +57,8 @@ t.test("a tampered devices table is not trusted after a restart", async (t) => {
   t.equal((await ledger.submit(real.envelope(ledger.domain, 1))).status, 201, "the real device still works");
   const leaves = await ledger.ownerDb.query("SELECT count(*)::int AS n FROM records WHERE device = $1", [Buffer.from(attacker.address.slice(2), "hex")]);
   t.equal(leaves.rows[0].n, 0, "nothing stored for the attacker");
+  const row = await ledger.ownerDb.query("SELECT registered FROM devices WHERE address = $1", [Buffer.from(attacker.address.slice(2), "hex")]);
+  t.same(row.rows, [{ registered: false }], "the forged mirror row is marked unregistered");
 });
 
 t.test("started while the chain is unreachable: no device is trusted until the chain answers", async (t) => {
