@@ -35,6 +35,8 @@ export const ConfigSchema = z.object({
   CONFIRMATIONS: int(1, 1),
   CHAIN_POLL_INTERVAL_MS: int(10, 1000),
   ANCHOR_TX_TIMEOUT_MS: int(100, 60000),
+  /** Ingest waits at most this long for a fresh chain head (revocations) before using the registry state last read. */
+  REGISTRY_HEAD_WAIT_MS: int(10, 2000),
   /** Largest accepted request body; bigger ones get 413. */
   BODY_LIMIT_BYTES: int(1024, 8 * 1024 * 1024),
   MAX_RECORDS_PER_ENVELOPE: int(1, 2000),

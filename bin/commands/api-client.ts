@@ -22,7 +22,7 @@ export function withApiOptions(command: Command): Command {
     .option("--api-key <key>", "admin API key (env OTLEDGER_API_KEY)", process.env.OTLEDGER_API_KEY);
 }
 
-export async function callApi<T>(opts: ApiOptions, method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<T> {
+export async function callApi<T>(opts: ApiOptions, method: "GET" | "POST" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T> {
   if (!opts.apiKey) throw new ApiClientError("missing_key", "an API key is required: pass --api-key or set OTLEDGER_API_KEY");
   let res: Response;
   try {

@@ -1,4 +1,4 @@
-// `otledger device enroll|revoke|list`: device registry administration through the service's admin API,
+// `otledger device enroll|update|revoke|list`: device registry administration through the service's admin API,
 // which registers and revokes the device on LedgerAnchor with its registrar key.
 import type { Command } from "commander";
 import { callApi, clientAction, printJson, withApiOptions, type ApiOptions } from "./api-client.ts";
@@ -15,6 +15,17 @@ export function registerDeviceCommands(program: Command): void {
     .action(clientAction(async (address: string, flags: ApiOptions & { site: string; label?: string; metadataHash?: string }) => {
       const body = { address: address.toLowerCase(), site: flags.site, label: flags.label, metadataHash: flags.metadataHash };
       printJson(await callApi(flags, "POST", "/v1/admin/devices", body));
+    }));
+
+  withApiOptions(device.command("update <address>"))
+    .description("change an enrolled device's site and/or label (logged with the old and new values; grants on the old site stop covering it)")
+    .option("--site <site>", "the new site")
+    .option("--label <label>", "the new label")
+    .option("--clear-label", "remove the label")
+    .addHelpText("after", "\nA repeated `device enroll` with another site or label is refused (409 device_site_conflict); this is how to change them.\nExample:\n  otledger device update 0x1234…abcd --site plant-b --api-key $OTLEDGER_API_KEY")
+    .action(clientAction(async (address: string, flags: ApiOptions & { site?: string; label?: string; clearLabel?: boolean }) => {
+      const body = { site: flags.site, label: flags.clearLabel === true ? null : flags.label };
+      printJson(await callApi(flags, "PATCH", `/v1/admin/devices/${address.toLowerCase()}`, body));
     }));
 
   withApiOptions(device.command("revoke <address>"))

@@ -75,7 +75,7 @@ export const otledgerApi = fp<ApiOptions>(async (app, opts) => {
     await v1.register(recordRoutes);
     await v1.register(envelopeRoutes);
     await v1.register(checkpointRoutes);
-    await v1.register(deviceRoutes(registrar));
+    await v1.register(deviceRoutes(registrar, accessLog));
     await v1.register(exportRoutes(accessLog));
     await v1.register(accessRoutes(accessLog));
     await v1.register(adminRoutes(cache));

@@ -1,13 +1,16 @@
-// Device enrollment (admin: on-chain registration/revocation through the registrar role, plus site and label)
-// and GET /v1/devices (readers: devices in scope with their registry status from LedgerAnchor).
+// Device enrollment (admin: on-chain registration/revocation through the registrar role, plus site and label,
+// changed only explicitly by PATCH; the logic is in enrollment.ts) and GET /v1/devices (readers: devices in
+// scope with their registry status from LedgerAnchor).
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ZeroHash } from "ethers";
-import { bytesToHex, hexToBytes } from "../db/bytes.ts";
+import { bytesToHex } from "../db/bytes.ts";
+import { accessEntry } from "./access-hook.ts";
+import type { AccessLog } from "./access-log.ts";
 import { ADMINS, READERS } from "./auth.ts";
+import { Enrollment } from "./enrollment.ts";
 import { ApiError } from "./errors.ts";
 import type { Registrar } from "./registrar.ts";
-import { AddressParams, EnrollInput } from "./schemas-admin.ts";
+import { AddressParams, DeviceUpdateInput, EnrollInput } from "./schemas-admin.ts";
 import { authErrors, ErrorSchema, security } from "./schemas-common.ts";
 import { deviceInScope, scopeOf } from "./scope.ts";
 
@@ -15,39 +18,48 @@ const Registry = z.object({ registered: z.boolean(), revoked: z.boolean(), revok
 const Device = z.object({ address: z.string(), site: z.string().nullable(), label: z.string().nullable(), registry: Registry });
 const Tx = z.object({ txHash: z.string(), blockNumber: z.number() }).nullable();
 
-export function deviceRoutes(registrar: Registrar): FastifyPluginAsyncZod {
+/** The label GET /v1/admin/devices and /v1/devices give the access log's own device (it has no enrollment). */
+export const ACCESS_LOG_LABEL = "otledger access log";
+
+export function deviceRoutes(registrar: Registrar, accessLog: AccessLog): FastifyPluginAsyncZod {
   return async (app) => {
     const { db, registry, chain } = app.ledger;
-    const onChain = async (address: string) => {
-      const s = await chain.ledger.getFunction("deviceStatus")(address);
-      return { registered: s.registered as boolean, revoked: s.revoked as boolean, revokedAtCheckpoint: Number(s.revokedAtCheckpoint), revokedAtBlock: Number(s.revokedAtBlock), revokedAtTime: Number(s.revokedAtTime), metadataHash: String(s.metadataHash).toLowerCase() };
-    };
+    const enrollment = new Enrollment(db, registry, registrar);
+    /** Registry status (read from the chain if not known yet); 503 while the chain cannot be asked. */
+    const statusOf = (address: string) => registry.status(address).catch((err: unknown) => {
+      throw new ApiError(503, "chain_unavailable", (err as Error).message, ["address"]);
+    });
 
     app.post("/admin/devices", {
       config: { roles: ADMINS },
-      schema: { tags: ["admin"], summary: "Enroll a device: register it on LedgerAnchor and record its site", security, body: EnrollInput, response: { 201: Device.extend({ tx: Tx }), 409: ErrorSchema, 503: ErrorSchema, ...authErrors } },
+      schema: { tags: ["admin"], summary: "Enroll a device: register it on LedgerAnchor and record its site (200: already enrolled the same way)", security, body: EnrollInput, response: { 201: Device.extend({ tx: Tx }), 200: Device.extend({ tx: Tx }), 409: ErrorSchema, 503: ErrorSchema, ...authErrors } },
     }, async (request, reply) => {
-      const { address, site, label, metadataHash } = request.body;
-      const before = await onChain(address);
-      if (before.revoked) throw new ApiError(409, "device_revoked", `device ${address} was revoked on-chain; use a new key`, ["address"]);
-      const tx = before.registered ? null : await registrar.register(address, metadataHash ?? ZeroHash);
-      await db.query(
-        "INSERT INTO api_devices (address, site, label) VALUES ($1, $2, $3) ON CONFLICT (address) DO UPDATE SET site = $2, label = $3",
-        [hexToBytes(address), site, label ?? null]);
-      app.log.info({ admin: request.caller?.id, action: "device.enroll", device: address, site, txHash: tx?.txHash }, "admin action");
-      return reply.code(201).send({ address, site, label: label ?? null, registry: await onChain(address), tx });
+      const { created, device, registry: status, tx } = await enrollment.enroll(request.body);
+      app.log.info({ admin: request.caller?.id, action: "device.enroll", device: device.address, site: device.site, created, txHash: tx?.txHash }, "admin action");
+      return reply.code(created ? 201 : 200).send({ ...device, registry: status, tx });
+    });
+
+    app.patch("/admin/devices/:address", {
+      config: { roles: ADMINS },
+      schema: { tags: ["admin"], summary: "Change an enrolled device's site and/or label (logged with the old and new values)", security, params: AddressParams, body: DeviceUpdateInput, response: { 200: Device, 404: ErrorSchema, 503: ErrorSchema, ...authErrors } },
+    }, async (request) => {
+      const { address } = request.params;
+      const { before, after } = await enrollment.update(address, request.body);
+      app.log.warn({ admin: request.caller?.id, action: "device.update", device: address, old: { site: before.site, label: before.label }, new: { site: after.site, label: after.label } }, "admin action: device site/label changed");
+      // Also in the signed access log (auditors see it); best effort: the change is committed either way.
+      await accessLog.append(accessEntry(request, 1, { old: before, new: after })).catch((err: unknown) => request.log.error({ err: (err as Error).message }, "device change not written to the access log"));
+      const s = await statusOf(address);
+      return { ...after, registry: s };
     });
 
     app.post("/admin/devices/:address/revoke", {
       config: { roles: ADMINS },
-      schema: { tags: ["admin"], summary: "Revoke a device on LedgerAnchor (records first anchored later become invalid)", security, params: AddressParams, response: { 200: z.object({ address: z.string(), registry: Registry, tx: Tx }), 404: ErrorSchema, 503: ErrorSchema, ...authErrors } },
+      schema: { tags: ["admin"], summary: "Revoke a device on LedgerAnchor (records first anchored later become invalid; ingest refuses it once this answers)", security, params: AddressParams, response: { 200: z.object({ address: z.string(), registry: Registry, tx: Tx }), 404: ErrorSchema, 503: ErrorSchema, ...authErrors } },
     }, async (request) => {
       const { address } = request.params;
-      const before = await onChain(address);
-      if (!before.registered) throw new ApiError(404, "device_not_enrolled", `device ${address} is not registered`, ["address"]);
-      const tx = before.revoked ? null : await registrar.revoke(address);
+      const { registry: status, tx } = await enrollment.revoke(address);
       app.log.info({ admin: request.caller?.id, action: "device.revoke", device: address, txHash: tx?.txHash }, "admin action");
-      return { address, registry: await onChain(address), tx };
+      return { address, registry: status, tx };
     });
 
     /** Every enrolled or registry-known device with its status; `inScope` filters for a reader's grants. */
@@ -59,8 +71,9 @@ export function deviceRoutes(registrar: Registrar): FastifyPluginAsyncZod {
       for (const r of res.rows) {
         const address = bytesToHex(r.address);
         if (!inScope(address)) continue;
-        const s = await registry.status(address).catch(() => undefined) ?? await onChain(address);
-        devices.push({ address, site: r.site, label: r.label, registry: { registered: s.registered, revoked: s.revoked, revokedAtCheckpoint: s.revokedAtCheckpoint, revokedAtBlock: s.revokedAtBlock, revokedAtTime: s.revokedAtTime, metadataHash: s.metadataHash } });
+        const s = await statusOf(address);
+        const label = r.label ?? (address === accessLog.address ? ACCESS_LOG_LABEL : null);
+        devices.push({ address, site: r.site, label, registry: { registered: s.registered, revoked: s.revoked, revokedAtCheckpoint: s.revokedAtCheckpoint, revokedAtBlock: s.revokedAtBlock, revokedAtTime: s.revokedAtTime, metadataHash: s.metadataHash } });
       }
       return devices;
     };

@@ -34,4 +34,8 @@ export const EnrollInput = z.strictObject({
   label: Text(128).optional(),
   metadataHash: Hex32Param.optional().describe("bytes32 stored on-chain with the device (default zero)"),
 });
+export const DeviceUpdateInput = z.strictObject({
+  site: Site.optional().describe("the new site (partner grants on the old site stop covering the device)"),
+  label: Text(128).nullable().optional().describe("the new label; null removes it"),
+}).refine((c) => c.site !== undefined || c.label !== undefined, { path: ["site"], message: "give site and/or label" });
 export const AddressParams = z.strictObject({ address: AddressParam });

@@ -1,89 +1,169 @@
-// The device registry as seen by ingest: LedgerAnchor's deviceStatus, cached in memory and in the devices
-// table, refreshed from DeviceRegistered/DeviceRevoked events. A device not in the cache is looked up on-chain
-// directly, so a freshly enrolled device is accepted at once.
+// The device registry as ingest sees it: LedgerAnchor's deviceStatus, kept in memory and followed through
+// DeviceRegistered/DeviceRevoked events. Only what was read from the chain is trusted. The devices table is a
+// mirror written for readers; a database superuser can rewrite it, so at start it is not believed: the registry
+// is rebuilt from the events since the deploy block, and a mirror row no event confirms gets one deviceStatus
+// read (and is marked unregistered if the chain does not know it).
+//
+// Freshness (docs/PROTOCOL.md §9): ingest awaits catchUp() for every envelope. Concurrent calls share one chain
+// head read begun after they arrived, and the registry events up to that head are applied before they return,
+// so a revocation mined before an envelope arrived refuses it. One head read (eth_getBlockByNumber) per round
+// however many envelopes wait; logs and deviceStatus only when the head moved. While the chain is unreachable,
+// or sends no head within headWaitMs, ingest goes on with the state last read.
 import type pg from "pg";
-import { EventLog } from "ethers";
+import { bytesToHex, hexToBytes } from "../db/bytes.ts";
 import type { ChainConnection } from "./connection.ts";
-import { hexToBytes, bytesToHex } from "../db/bytes.ts";
+import { FreshRun } from "./fresh-run.ts";
+import { devicesTouched, progress, readDeviceStatus, type DeviceStatus } from "./registry-events.ts";
 
-export type DeviceStatus = { registered: boolean; revoked: boolean; revokedAtCheckpoint: number; revokedAtBlock: number; revokedAtTime: number; metadataHash: string };
+export type { DeviceStatus };
 
 export class RegistryUnavailableError extends Error {
   readonly code = "registry_unavailable" as const;
 }
 
+export type RegistryOptions = {
+  /** How long ingest waits for a fresh chain head before using the state last read. */
+  headWaitMs: number;
+  /** While the chain is unreachable, ingest retries a head read at most this often. */
+  retryMs: number;
+  log: { warn(obj: object, msg: string): void };
+};
+
+type Head = { number: number; hash: string };
+const READ_CONCURRENCY = 16;
+
 export class DeviceRegistry {
   readonly #pool: pg.Pool;
   readonly #chain: ChainConnection;
-  readonly #cache = new Map<string, DeviceStatus>();
-  #scannedTo: number;
+  readonly #opts: RegistryOptions;
+  /** Registered devices as last read from LedgerAnchor. */
+  readonly #known = new Map<string, DeviceStatus>();
+  /** Rows of the devices table found at start and not yet checked on-chain: never trusted. */
+  readonly #unchecked = new Set<string>();
+  /** Every registry event up to this block has been applied. */
+  #synced: Head | undefined;
+  readonly #follow = new FreshRun(() => this.#followHead());
+  #reachable = true;
+  #lastRetry = 0;
 
-  constructor(pool: pg.Pool, chain: ChainConnection) {
+  constructor(pool: pg.Pool, chain: ChainConnection, options: RegistryOptions) {
     this.#pool = pool;
     this.#chain = chain;
-    this.#scannedTo = chain.deployBlock - 1;
+    this.#opts = options;
   }
 
-  /** Loads the persisted mirror (usable while the chain is down). */
-  async load(): Promise<void> {
-    const res = await this.#pool.query<{ address: Buffer; registered: boolean; revoked: boolean; revoked_at_checkpoint: number | null; revoked_at_block: number | null; revoked_at_time: number | null; metadata_hash: Buffer }>("SELECT * FROM devices");
-    for (const r of res.rows) {
-      this.#cache.set(bytesToHex(r.address), {
-        registered: r.registered, revoked: r.revoked, revokedAtCheckpoint: r.revoked_at_checkpoint ?? 0,
-        revokedAtBlock: r.revoked_at_block ?? 0, revokedAtTime: r.revoked_at_time ?? 0, metadataHash: bytesToHex(r.metadata_hash),
-      });
+  /** Notes the mirror's rows for checking, then rebuilds from the chain's events (waiting at most headWaitMs). */
+  async start(): Promise<void> {
+    const rows = await this.#pool.query<{ address: Buffer }>("SELECT address FROM devices WHERE registered");
+    for (const r of rows.rows) this.#unchecked.add(bytesToHex(r.address));
+    const done = await within(this.sync(), this.#opts.headWaitMs).catch((err: unknown) => {
+      this.#opts.log.warn({ err: (err as Error).message }, "device registry: chain unreachable at start; devices are read from it once it answers");
+      return true;
+    });
+    if (!done) this.#reachable = false;
+  }
+
+  /** Applies registry events up to the current chain head (the background follower). Throws if unreachable. */
+  sync(): Promise<void> {
+    return this.#follow.run();
+  }
+
+  /**
+   * Resolves once the registry reflects a chain head read after this call; at once while the chain is
+   * unreachable (a retry is started at most every retryMs); after headWaitMs without a head. Never rejects.
+   */
+  catchUp(): Promise<void> {
+    if (!this.#reachable) {
+      if (Date.now() - this.#lastRetry >= this.#opts.retryMs) {
+        this.#lastRetry = Date.now();
+        this.sync().catch(() => {});
+      }
+      return Promise.resolve();
     }
+    return within(this.sync(), this.#opts.headWaitMs).then((inTime) => { if (!inTime) this.#reachable = false; }, () => {});
   }
 
-  /** Applies registry events since the last scan; throws if the chain is unreachable. */
-  async sync(): Promise<void> {
-    const latest = await this.#chain.provider.getBlockNumber();
-    if (latest < this.#scannedTo) this.#scannedTo = this.#chain.deployBlock - 1; // the chain went back: rescan
-    if (latest === this.#scannedTo) return;
-    const from = this.#scannedTo + 1;
-    const ledger = this.#chain.ledger;
-    const [registered, revoked] = await Promise.all([
-      ledger.queryFilter(ledger.filters.DeviceRegistered!(), from, latest),
-      ledger.queryFilter(ledger.filters.DeviceRevoked!(), from, latest),
-    ]);
-    const touched = new Set<string>();
-    for (const ev of [...registered, ...revoked]) {
-      if (ev instanceof EventLog) touched.add(String(ev.args[0]).toLowerCase());
-    }
-    for (const device of touched) await this.#refresh(device);
-    this.#scannedTo = latest;
-  }
-
-  /** Status of a device; unknown ones are read from the chain. Throws RegistryUnavailableError if that fails. */
+  /** Status of a device; one not read from the chain yet is read now. Throws RegistryUnavailableError if that fails. */
   async status(device: string): Promise<DeviceStatus> {
-    const cached = this.#cache.get(device);
-    if (cached !== undefined) return cached;
+    const known = this.#known.get(device);
+    if (known !== undefined) return known;
     try {
-      return await this.#refresh(device);
+      return await this.#refresh(device, "latest", false);
     } catch (err) {
       throw new RegistryUnavailableError(`cannot read the device registry: ${(err as Error).message}`, { cause: err });
     }
   }
 
-  async #refresh(device: string): Promise<DeviceStatus> {
-    const s = await this.#chain.ledger.getFunction("deviceStatus")(device);
-    const status: DeviceStatus = {
-      registered: s.registered, revoked: s.revoked, revokedAtCheckpoint: Number(s.revokedAtCheckpoint),
-      revokedAtBlock: Number(s.revokedAtBlock), revokedAtTime: Number(s.revokedAtTime), metadataHash: String(s.metadataHash).toLowerCase(),
-    };
+  /** Re-reads a device from the chain now (after this service registered or revoked it). Throws if unreachable. */
+  learn(device: string): Promise<DeviceStatus> {
+    return this.#refresh(device, "latest", false);
+  }
+
+  async #followHead(): Promise<void> {
+    try {
+      await this.#applyUpTo(await this.#block("latest"));
+      this.#reachable = true;
+    } catch (err) {
+      this.#reachable = false;
+      throw err;
+    }
+  }
+
+  async #applyUpTo(head: Head): Promise<void> {
+    const synced = this.#synced;
+    if (synced?.hash === head.hash) return;
+    // Extends what was read, unless the chain went back or forked below it: then everything is read again.
+    const extends_ = synced !== undefined && head.number > synced.number && (await this.#block(synced.number)).hash === synced.hash;
+    const from = extends_ ? synced.number + 1 : this.#chain.deployBlock;
+    const touched = await devicesTouched(this.#chain, from, head.number);
+    if (!extends_) for (const d of [...this.#known.keys(), ...this.#unchecked]) touched.add(d);
+    const queue = [...touched];
+    const worker = async () => { for (let d = queue.pop(); d !== undefined; d = queue.pop()) await this.#refresh(d, head.number, !extends_); };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, queue.length) }, worker));
+    this.#synced = head;
+  }
+
+  /** Reads deviceStatus at blockTag into memory, then the mirror. Without `rescan`, an older read never undoes a newer one. */
+  async #refresh(device: string, blockTag: number | "latest", rescan: boolean): Promise<DeviceStatus> {
+    const read = await readDeviceStatus(this.#chain, device, blockTag);
+    const known = this.#known.get(device);
+    const status = !rescan && known !== undefined && progress(known) > progress(read) ? known : read;
+    const wasUnchecked = this.#unchecked.delete(device);
     if (status.registered) {
-      await this.#pool.query(
-        `INSERT INTO devices (address, registered, revoked, revoked_at_checkpoint, revoked_at_block, revoked_at_time, metadata_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (address) DO UPDATE SET registered = $2, revoked = $3, revoked_at_checkpoint = $4, revoked_at_block = $5,
-           revoked_at_time = $6, metadata_hash = $7, updated_at = now()`,
-        [hexToBytes(device), status.registered, status.revoked, status.revoked ? status.revokedAtCheckpoint : null,
-          status.revoked ? status.revokedAtBlock : null, status.revoked ? status.revokedAtTime : null, hexToBytes(status.metadataHash)],
-      );
-      this.#cache.set(device, status);
+      this.#known.set(device, status);
+      await this.#mirror(device, status);
     } else {
-      this.#cache.delete(device);
+      this.#known.delete(device);
+      if (wasUnchecked) {
+        this.#opts.log.warn({ device }, "device registry: the devices table lists a device LedgerAnchor does not know; not trusted, marked unregistered");
+        await this.#mirror(device, status);
+      }
     }
     return status;
   }
+
+  async #mirror(device: string, s: DeviceStatus): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO devices (address, registered, revoked, revoked_at_checkpoint, revoked_at_block, revoked_at_time, metadata_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (address) DO UPDATE SET registered = $2, revoked = $3, revoked_at_checkpoint = $4, revoked_at_block = $5,
+         revoked_at_time = $6, metadata_hash = $7, updated_at = now()`,
+      [hexToBytes(device), s.registered, s.revoked, s.revoked ? s.revokedAtCheckpoint : null,
+        s.revoked ? s.revokedAtBlock : null, s.revoked ? s.revokedAtTime : null, hexToBytes(s.metadataHash)],
+    ).catch((err: unknown) => this.#opts.log.warn({ device, err: (err as Error).message }, "device registry: mirror not written"));
+  }
+
+  async #block(tag: number | "latest"): Promise<Head> {
+    const b = await this.#chain.provider.getBlock(tag);
+    if (b === null || b.hash === null) throw new Error(`the chain has no block ${tag}`);
+    return { number: b.number, hash: b.hash };
+  }
+}
+
+/** True if `p` settles within ms (rejects if it rejects), false if it is still running then. */
+function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    p.then(() => { clearTimeout(timer); resolve(true); }, (err: unknown) => { clearTimeout(timer); reject(err); });
+  });
 }

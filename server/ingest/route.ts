@@ -16,7 +16,11 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
       if (envelope.records.length > config.MAX_RECORDS_PER_ENVELOPE) {
         throw new IngestError(413, "envelope_too_large", `at most ${config.MAX_RECORDS_PER_ENVELOPE} records per envelope`, ["records"], { expected: config.MAX_RECORDS_PER_ENVELOPE, computed: envelope.records.length });
       }
+      // A chain head read after arrival (shared with concurrent envelopes, overlapping verification): a
+      // revocation mined before this envelope arrived refuses it (docs/PROTOCOL.md §9).
+      const caughtUp = registry.catchUp();
       const verified = await verifier.verify(envelope);
+      await caughtUp;
       const device = await registry.status(envelope.header.device).catch((err: unknown) => {
         if (err instanceof RegistryUnavailableError) throw new IngestError(503, "registry_unavailable", "the device is not known here and the chain cannot be asked now; retry later", ["header", "device"]);
         throw err;

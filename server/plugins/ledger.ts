@@ -26,8 +26,8 @@ export const ledgerPlugin = fp<LedgerPluginOptions>(async (app, opts) => {
   await db.query("SELECT 1"); // fail fast on a bad connection
   const chain = await connectChain({ ...opts.chain, pollingIntervalMs: config.CHAIN_POLL_INTERVAL_MS });
   app.addHook("onClose", async () => chain.close());
-  const registry = new DeviceRegistry(db, chain);
-  await registry.load();
+  const registry = new DeviceRegistry(db, chain, { headWaitMs: config.REGISTRY_HEAD_WAIT_MS, retryMs: config.CHAIN_POLL_INTERVAL_MS, log: app.log });
+  await registry.start();
   const metrics = createMetrics(() => anchoringStatus(db, chain));
   const follow = new Loop("registry", async () => { await registry.sync(); return false; }, {
     idleMs: config.CHAIN_POLL_INTERVAL_MS,

@@ -34,6 +34,17 @@ t.test("device enroll registers on-chain, list shows it, revoke revokes it on-ch
   const mine = JSON.parse(listed.stdout).devices.find((d: { address: string }) => d.address === address);
   t.equal(mine?.site, "plant-a");
 
+  const conflict = await otledger(["device", "enroll", address, "--site", "plant-b"], auth);
+  t.equal(conflict.code, 2, "enrolling again at another site is refused");
+  t.match(conflict.stderr, /409 device_site_conflict/);
+  const updated = await otledger(["device", "update", address, "--site", "plant-b", "--clear-label"], auth);
+  t.equal(updated.code, 0, updated.stderr);
+  t.match(JSON.parse(updated.stdout), { address, site: "plant-b", label: null });
+  const relisted = JSON.parse((await otledger(["device", "list"], auth)).stdout).devices.find((d: { address: string }) => d.address === address);
+  t.match(relisted, { site: "plant-b", label: null }, "the list shows the change");
+  const nothing = await otledger(["device", "update", address], auth);
+  t.equal(nothing.code, 2, "an update naming nothing is a usage error");
+
   const revoked = await otledger(["device", "revoke", address], auth);
   t.equal(revoked.code, 0, revoked.stderr);
   t.equal((await api.chain.ledger.getFunction("deviceStatus")(address)).revoked, true, "revoked on-chain");
