@@ -6,6 +6,7 @@ import underPressure from "@fastify/under-pressure";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { randomUUID } from "node:crypto";
 import { installErrorHandler } from "./http/errors.ts";
+import { installJsonBodyParser } from "./http/json-body.ts";
 import { ingestRoutes } from "./ingest/route.ts";
 import { opsRoutes } from "./ops/routes.ts";
 import { ledgerPlugin, type LedgerPluginOptions } from "./plugins/ledger.ts";
@@ -24,6 +25,7 @@ export const otledgerApp = fp<AppOptions>(async (app, opts) => {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installJsonBodyParser(app);
   await app.register(ledgerPlugin, opts);
   if (opts.workers !== false) await app.register(workersPlugin, { leaderUrl: opts.database.appUrl ?? opts.database.ownerUrl });
   await app.register(underPressure, {
