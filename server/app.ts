@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifySer
 import underPressure from "@fastify/under-pressure";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { randomUUID } from "node:crypto";
+import { installContentDecoding } from "./http/content-encoding.ts";
 import { installErrorHandler } from "./http/errors.ts";
 import { installJsonBodyParser } from "./http/json-body.ts";
 import { ingestRoutes } from "./ingest/route.ts";
@@ -26,6 +27,7 @@ export const otledgerApp = fp<AppOptions>(async (app, opts) => {
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   installJsonBodyParser(app);
+  installContentDecoding(app);
   await app.register(ledgerPlugin, opts);
   if (opts.workers !== false) await app.register(workersPlugin, { leaderUrl: opts.database.appUrl ?? opts.database.ownerUrl });
   await app.register(underPressure, {
