@@ -7,7 +7,9 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fas
 import { randomUUID } from "node:crypto";
 import { installContentDecoding } from "./http/content-encoding.ts";
 import { installErrorHandler } from "./http/errors.ts";
+import { frontErrorOptions } from "./http/client-errors.ts";
 import { installJsonBodyParser } from "./http/json-body.ts";
+import { installNotFound } from "./http/not-found.ts";
 import { ingestRoutes } from "./ingest/route.ts";
 import { opsRoutes } from "./ops/routes.ts";
 import { ledgerPlugin, type LedgerPluginOptions } from "./plugins/ledger.ts";
@@ -28,6 +30,7 @@ export const otledgerApp = fp<AppOptions>(async (app, opts) => {
   installErrorHandler(app);
   installJsonBodyParser(app);
   installContentDecoding(app);
+  installNotFound(app);
   await app.register(ledgerPlugin, opts);
   if (opts.workers !== false) await app.register(workersPlugin, { leaderUrl: opts.database.appUrl ?? opts.database.ownerUrl });
   await app.register(underPressure, {
@@ -45,7 +48,7 @@ export const otledgerApp = fp<AppOptions>(async (app, opts) => {
   }, { prefix: "/v1" });
 }, { name: "otledger", fastify: "5.x" });
 
-/** A Fastify instance with the service's server options (body limit, timeouts, request ids, pino JSON logs). */
+/** A Fastify instance with the service's server options (body limit, timeouts, request ids, pino JSON logs, error shape for parser and router errors). */
 export async function buildApp(opts: AppOptions, server: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: opts.config.LOG_LEVEL, redact: ["req.headers.authorization", "req.headers.cookie"] },
@@ -58,6 +61,7 @@ export async function buildApp(opts: AppOptions, server: FastifyServerOptions = 
       return typeof given === "string" && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
+    ...frontErrorOptions,
     ...server,
   }).withTypeProvider<ZodTypeProvider>();
   app.addHook("onSend", async (request, reply) => { reply.header("x-request-id", request.id); });
