@@ -2,6 +2,7 @@
 export * from "./errors.ts";
 export * from "./hex.ts";
 export * from "./time.ts";
+export * from "./text.ts";
 export * from "./opc-value.ts";
 export * from "./opc-encode.ts";
 export * from "./record.ts";

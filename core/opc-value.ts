@@ -1,6 +1,7 @@
 // OpcValue: an OPC UA Variant as exact JSON. JSON numbers only where a double carries the value exactly;
 // everything else is a string with one canonical spelling (docs/PROTOCOL.md §Value encoding).
 import { z } from "zod";
+import { textSchema } from "./text.ts";
 import { TimestampSchema } from "./time.ts";
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
@@ -36,14 +37,14 @@ export const OPC_SCALARS = {
   UInt64: decimalIn(0n, 2n ** 64n - 1n),
   Float: FloatValue,
   Double: DoubleValue,
-  String: z.string().max(65_535),
+  String: textSchema(0, 65_535),
   DateTime: TimestampSchema,
   Guid: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "expected a lowercase GUID"),
   ByteString: z.string().max(1_048_576).refine(isCanonicalBase64, "expected canonical padded base64 (RFC 4648 §4)"),
   StatusCode: int(0, 4294967295),
-  NodeId: z.string().min(1).max(4096),
-  LocalizedText: z.strictObject({ locale: z.string().max(256).nullable(), text: z.string().max(65_535).nullable() }),
-  QualifiedName: z.strictObject({ ns: int(0, 65535), name: z.string().max(4096) }),
+  NodeId: textSchema(1, 4096),
+  LocalizedText: z.strictObject({ locale: textSchema(0, 256).nullable(), text: textSchema(0, 65_535).nullable() }),
+  QualifiedName: z.strictObject({ ns: int(0, 65535), name: textSchema(0, 4096) }),
 } as const;
 
 export type OpcDataType = keyof typeof OPC_SCALARS;

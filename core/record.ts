@@ -2,15 +2,16 @@
 import { z } from "zod";
 import { AddressSchema, Hex32Schema } from "./hex.ts";
 import { OpcValueSchema } from "./opc-value.ts";
+import { textSchema } from "./text.ts";
 import { TimestampSchema } from "./time.ts";
 
-const text = (max: number) => z.string().max(max);
-const optionalText = (max: number) => z.string().min(1).max(max).nullable();
+const text = (max: number) => textSchema(0, max);
+const optionalText = (max: number) => textSchema(1, max).nullable();
 
 /** One sampled OPC UA value. `status` is the OPC UA StatusCode (uint32, 0 = Good). */
 export const ReadingBodySchema = z.strictObject({
-  tag: z.string().min(1).max(256),
-  nodeId: z.string().min(1).max(4096),
+  tag: textSchema(1, 256),
+  nodeId: textSchema(1, 4096),
   value: OpcValueSchema,
   unit: optionalText(64),
   status: z.number().int().min(0).max(4294967295),
@@ -24,7 +25,7 @@ export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;
 
 /** Where an event came from outside the device, e.g. a CMMS ticket: `{ system: "sap-pm", ref: "WO-4711" }`. */
-export const EventSourceSchema = z.strictObject({ system: z.string().min(1).max(128), ref: z.string().min(1).max(256) });
+export const EventSourceSchema = z.strictObject({ system: textSchema(1, 128), ref: textSchema(1, 256) });
 
 /** A maintenance or process event. `source` is omitted (not null) when absent. */
 export const EventBodySchema = z.strictObject({

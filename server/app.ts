@@ -5,7 +5,11 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifySer
 import underPressure from "@fastify/under-pressure";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { randomUUID } from "node:crypto";
+import { installContentDecoding } from "./http/content-encoding.ts";
 import { installErrorHandler } from "./http/errors.ts";
+import { frontErrorOptions } from "./http/client-errors.ts";
+import { installJsonBodyParser } from "./http/json-body.ts";
+import { installNotFound } from "./http/not-found.ts";
 import { ingestRoutes } from "./ingest/route.ts";
 import { opsRoutes } from "./ops/routes.ts";
 import { ledgerPlugin, type LedgerPluginOptions } from "./plugins/ledger.ts";
@@ -25,6 +29,9 @@ export const otledgerApp = fp<AppOptions>(async (app, opts) => {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installJsonBodyParser(app);
+  installContentDecoding(app);
+  installNotFound(app);
   await app.register(ledgerPlugin, opts);
   if (opts.workers !== false) await app.register(workersPlugin, { leaderUrl: opts.database.appUrl ?? opts.database.ownerUrl });
   await app.register(underPressure, {
@@ -42,7 +49,7 @@ export const otledgerApp = fp<AppOptions>(async (app, opts) => {
   }, { prefix: "/v1" });
 }, { name: "otledger", fastify: "5.x" });
 
-/** A Fastify instance with the service's server options (body limit, timeouts, request ids, logs). */
+/** A Fastify instance with the service's server options (body limit, timeouts, request ids, logs, error shape for parser and router errors). */
 export async function buildApp(opts: AppOptions, server: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     // Unless the caller brings its own: NDJSON on stdout, readable on a terminal (runtime/logger.ts).
@@ -56,6 +63,7 @@ export async function buildApp(opts: AppOptions, server: FastifyServerOptions = 
       return typeof given === "string" && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
+    ...frontErrorOptions,
     ...server,
   }).withTypeProvider<ZodTypeProvider>();
   app.addHook("onSend", async (request, reply) => { reply.header("x-request-id", request.id); });

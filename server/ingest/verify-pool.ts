@@ -7,7 +7,8 @@ import { verifyEnvelope, type VerifiedEnvelope } from "./verify.ts";
 
 type Pending = { envelope: Envelope; resolve: (v: VerifiedEnvelope) => void; reject: (e: Error) => void };
 type Slot = { worker: Worker; pending: Map<number, Pending> };
-type Answer = { id: number; hashes?: string[]; canonicals?: string[]; error?: { statusCode: number; code: IngestErrorCode; message: string; path: (string | number)[]; details: Record<string, unknown> } };
+type Answer = { id: number; hashes?: string[]; canonicals?: string[]; error?: { statusCode: number; code: IngestErrorCode; message: string; path: (string | number)[]; details: Record<string, unknown> };
+  crash?: { name: string; message: string; stack?: string } };
 
 const WORKER_URL = new URL("./verify-worker.ts", import.meta.url);
 
@@ -45,6 +46,7 @@ export class VerifyPool {
       if (p === undefined) return;
       slot.pending.delete(a.id);
       if (a.error !== undefined) p.reject(new IngestError(a.error.statusCode, a.error.code, a.error.message, a.error.path, a.error.details));
+      else if (a.crash !== undefined) p.reject(Object.assign(new Error(a.crash.message), { name: a.crash.name, stack: a.crash.stack }));
       else p.resolve({ envelope: p.envelope, hashes: a.hashes!, canonicals: a.canonicals! });
     });
     // A dead worker fails nothing: its envelopes are verified inline and a new worker takes its place.

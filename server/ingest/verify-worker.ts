@@ -1,5 +1,5 @@
 // Worker thread: runs verifyEnvelope (record hashing, envelope root, EIP-712 recovery, canonical text) off the
-// event loop. Answers { id, ok } or { id, error } with the IngestError's fields.
+// event loop. Answers { id, hashes, canonicals }, { id, error } with the IngestError's fields, or { id, crash }.
 import { parentPort, workerData } from "node:worker_threads";
 import type { Eip712Domain, Envelope } from "../../core/index.ts";
 import { IngestError } from "./errors.ts";
@@ -12,9 +12,12 @@ parentPort!.on("message", (msg: { id: number; envelope: Envelope }) => {
     const v = verifyEnvelope(msg.envelope, domain);
     parentPort!.postMessage({ id: msg.id, hashes: v.hashes, canonicals: v.canonicals });
   } catch (err) {
-    const e = err instanceof IngestError
-      ? { statusCode: err.statusCode, code: err.code, message: err.message, path: err.path, details: err.details }
-      : { statusCode: 500, code: "internal", message: (err as Error).message, path: [], details: {} };
-    parentPort!.postMessage({ id: msg.id, error: e });
+    if (err instanceof IngestError) {
+      parentPort!.postMessage({ id: msg.id, error: { statusCode: err.statusCode, code: err.code, message: err.message, path: err.path, details: err.details } });
+    } else {
+      // Not a verdict on the envelope but a bug: the pool rethrows it plainly, so the handler answers 500 and logs it.
+      const e = err as Error;
+      parentPort!.postMessage({ id: msg.id, crash: { name: e.name, message: e.message, stack: e.stack } });
+    }
   }
 });

@@ -9,10 +9,11 @@
  *   ledger.url / ledger.app.inject(...) / ledger.ownerDb (pg.Pool as the owner, for inspection)
  *
  * Options: `chain` (share one TestChain), `database` (share one database: replicas), `config` overrides
- * (defaults: 200 ms checkpoints, 100 ms chain polling, silent logs), `routes` (extra /v1 plugins), `listen`.
+ * (defaults: 200 ms checkpoints, 100 ms chain polling, silent logs), `routes` (extra /v1 plugins), `listen`,
+ * `server` (Fastify options for buildApp, e.g. a logger writing to a stream).
  * close() (idempotent) stops the app, and the chain only if this helper started it.
  */
-import type { FastifyInstance, FastifyPluginAsync } from "fastify";
+import type { FastifyInstance, FastifyPluginAsync, FastifyServerOptions } from "fastify";
 import pg from "pg";
 import { Wallet } from "ethers";
 import { envelopeDomain, type Eip712Domain, type Envelope } from "../../core/index.ts";
@@ -31,6 +32,8 @@ export type TestLedgerOptions = {
   routes?: FastifyPluginAsync[];
   listen?: boolean;
   workers?: boolean;
+  /** Fastify server options for buildApp, e.g. `{ logger: { level: "warn", stream } }` to capture logs. */
+  server?: FastifyServerOptions;
 };
 
 export type SubmitResult = { status: number; body: Receipt & { code?: string; path?: (string | number)[]; [k: string]: unknown } };
@@ -60,7 +63,7 @@ export async function startTestLedger(options: TestLedgerOptions = {}): Promise<
   const app = await buildApp({
     config, database, workers: options.workers, routes: options.routes,
     chain: { rpcUrl: chain.rpcUrl, contract: chain.contract, deployBlock: chain.deployBlock, chainId: chain.chainId, anchorer: new Wallet(chain.anchorerKey) },
-  });
+  }, options.server);
   if (options.listen !== false) await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   const url = typeof address === "object" && address !== null ? `http://127.0.0.1:${address.port}` : "";

@@ -35,6 +35,7 @@ const INVALID: [unknown, string][] = [
   [{ t: "Variant", v: 1 }, "unsupported DataType"],
   [{ t: "Boolean", v: true, extra: 1 }, "unknown keys are rejected"],
   [{ t: "Null" }, "Null carries v: null"],
+  [{ t: "String", v: "a\ud800b" }, "a lone UTF-16 surrogate has no UTF-8 or RFC 8785 form"],
 ];
 
 export function opcValueVectors() {
