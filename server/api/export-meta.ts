@@ -16,7 +16,7 @@ export async function exportDevices(db: Db, chain: ChainConnection, scope: Scope
   for (const r of known.rows) {
     const address = bytesToHex(r.address);
     if (asked !== null && !asked.includes(address)) continue;
-    if (scope.devices !== null && !scope.devices.has(address)) continue;
+    if (!scope.sees(address)) continue;
     const s = await chain.ledger.getFunction("deviceStatus").staticCall(address, { blockTag: block });
     out.push({
       type: "device", address, registered: s.registered, revoked: s.revoked, revokedAtCheckpoint: Number(s.revokedAtCheckpoint),

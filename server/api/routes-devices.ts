@@ -9,7 +9,7 @@ import { ApiError } from "./errors.ts";
 import type { Registrar } from "./registrar.ts";
 import { AddressParams, EnrollInput } from "./schemas-admin.ts";
 import { authErrors, ErrorSchema, security } from "./schemas-common.ts";
-import { deviceInScope, scopeOf } from "./scope.ts";
+import { scopeOf } from "./scope.ts";
 
 const Registry = z.object({ registered: z.boolean(), revoked: z.boolean(), revokedAtCheckpoint: z.number(), revokedAtBlock: z.number(), revokedAtTime: z.number(), metadataHash: z.string() });
 const Device = z.object({ address: z.string(), site: z.string().nullable(), label: z.string().nullable(), registry: Registry });
@@ -70,7 +70,7 @@ export function deviceRoutes(registrar: Registrar): FastifyPluginAsyncZod {
       schema: { tags: ["devices"], summary: "Devices in scope with their LedgerAnchor registry status", security, response: { 200: z.object({ devices: z.array(Device) }), ...authErrors } },
     }, async (request) => {
       const scope = await scopeOf(db, request.caller!);
-      const devices = await listDevices((address) => deviceInScope(scope, address));
+      const devices = await listDevices((address) => scope.sees(address));
       request.accessCount = devices.length;
       return { devices };
     });

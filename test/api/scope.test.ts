@@ -68,6 +68,8 @@ t.test("grants limit every record route", async (t) => {
       const grantDevices = c.name === "kind" || c.name === "window" ? [a.address, b.address] : [...new Set(inside.map((k) => k.record.device))];
       t.same(devices.filter((d: string) => d !== api.serviceKey.address.toLowerCase()).sort(), grantDevices.sort(), "devices");
       t.notOk(devices.includes(api.serviceKey.address.toLowerCase()), "the access log's device is never a partner's");
+      t.same(exported.devices, [...devices].sort(), "the export lists the devices GET /v1/devices lists");
+      t.notOk(exported.devices.includes(api.serviceKey.address.toLowerCase()), "nor in an export's device lines");
     });
   }
 
