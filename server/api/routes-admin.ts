@@ -51,12 +51,13 @@ export function adminRoutes(cache: VerifiedKeyCache): FastifyPluginAsyncZod {
     });
 
     app.delete("/admin/keys/:keyId", {
-      config, schema: { tags, summary: "Revoke a key", security, params: KeyIdParams, response: { 204: z.null(), 404: ErrorSchema, ...authErrors } },
-    }, async (request, reply) => {
-      if (!(await revokeKey(db, request.params.keyId))) throw new ApiError(404, "key_not_found", `key ${request.params.keyId} not found`, ["keyId"]);
+      config, schema: { tags, summary: "Revoke a key; answers the key as revoked", security, params: KeyIdParams, response: { 200: KeySchema, 404: ErrorSchema, ...authErrors } },
+    }, async (request) => {
+      const key = await revokeKey(db, request.params.keyId);
+      if (key === undefined) throw new ApiError(404, "key_not_found", `key ${request.params.keyId} not found`, ["keyId"]);
       cache.forget(request.params.keyId);
       audit(request.caller, "key.revoke", { keyId: request.params.keyId });
-      return reply.code(204).send(null);
+      return key;
     });
 
     app.post("/admin/principals/:id/grants", {
@@ -77,11 +78,12 @@ export function adminRoutes(cache: VerifiedKeyCache): FastifyPluginAsyncZod {
     });
 
     app.delete("/admin/grants/:id", {
-      config, schema: { tags, summary: "Revoke a grant", security, params: IdParams, response: { 204: z.null(), 404: ErrorSchema, ...authErrors } },
-    }, async (request, reply) => {
-      if (!(await revokeGrant(db, request.params.id))) throw new ApiError(404, "grant_not_found", `grant ${request.params.id} not found`, ["id"]);
+      config, schema: { tags, summary: "Revoke a grant; answers the grant as revoked", security, params: IdParams, response: { 200: GrantSchema, 404: ErrorSchema, ...authErrors } },
+    }, async (request) => {
+      const grant = await revokeGrant(db, request.params.id);
+      if (grant === undefined) throw new ApiError(404, "grant_not_found", `grant ${request.params.id} not found`, ["id"]);
       audit(request.caller, "grant.revoke", { grant: request.params.id });
-      return reply.code(204).send(null);
+      return grant;
     });
   };
 }
