@@ -7,6 +7,7 @@ import { READERS } from "./auth.ts";
 import { anchoredBySize, latestAnchored, listAnchored } from "./checkpoints-db.ts";
 import { ApiError, notFound } from "./errors.ts";
 import { authErrors, ErrorSchema, Limit, queryObject, security, UInt } from "./schemas-common.ts";
+import { Cursor } from "./schemas-records.ts";
 
 const config = { roles: READERS, access: "logged" } as const;
 const Checkpoint = z.object({ index: z.number(), treeSize: z.number(), root: z.string(), txHash: z.string(), blockNumber: z.number(), anchoredAt: z.string() });
@@ -18,13 +19,23 @@ export const checkpointRoutes: FastifyPluginAsyncZod = async (app) => {
     config,
     schema: {
       tags: ["checkpoints"], summary: "Anchored checkpoints, ascending", security,
-      querystring: queryObject({ after: UInt.optional().describe("list checkpoints with index > after"), limit: Limit(1000, 100) }),
-      response: { 200: z.object({ checkpoints: z.array(Checkpoint), nextAfter: z.number().nullable() }), ...authErrors },
+      querystring: queryObject({ cursor: Cursor.optional().describe("nextCursor of the previous page"), limit: Limit(1000, 100) }),
+      response: {
+        200: z.object({
+          checkpoints: z.array(Checkpoint),
+          nextCursor: z.string().nullable().describe("pass as cursor to continue after the last checkpoint (also to tail new ones)"),
+          hasMore: z.boolean(),
+        }),
+        ...authErrors,
+      },
     },
   }, async (request) => {
-    const checkpoints = await listAnchored(db, chain, request.query.after ?? -1, request.query.limit);
+    const { cursor, limit } = request.query;
+    const rows = await listAnchored(db, chain, cursor === undefined ? -1 : Number(cursor), limit + 1);
+    const checkpoints = rows.slice(0, limit);
     request.accessCount = checkpoints.length;
-    return { checkpoints, nextAfter: checkpoints.length === request.query.limit ? checkpoints[checkpoints.length - 1]!.index : null };
+    const last = checkpoints.at(-1);
+    return { checkpoints, nextCursor: last === undefined ? (cursor ?? null) : String(last.index), hasMore: rows.length > limit };
   });
 
   app.get("/checkpoints/latest", {

@@ -7,21 +7,19 @@ import { bytesToHex, hexToBytes } from "../db/bytes.ts";
 import { ADMINS, READERS } from "./auth.ts";
 import { ApiError } from "./errors.ts";
 import type { Registrar } from "./registrar.ts";
+import { registryJson, RegistrySchema } from "./device-status.ts";
 import { AddressParams, EnrollInput } from "./schemas-admin.ts";
 import { authErrors, ErrorSchema, security } from "./schemas-common.ts";
 import { scopeOf } from "./scope.ts";
 
-const Registry = z.object({ registered: z.boolean(), revoked: z.boolean(), revokedAtCheckpoint: z.number(), revokedAtBlock: z.number(), revokedAtTime: z.number(), metadataHash: z.string() });
+const Registry = RegistrySchema;
 const Device = z.object({ address: z.string(), site: z.string().nullable(), label: z.string().nullable(), registry: Registry });
 const Tx = z.object({ txHash: z.string(), blockNumber: z.number() }).nullable();
 
 export function deviceRoutes(registrar: Registrar): FastifyPluginAsyncZod {
   return async (app) => {
     const { db, registry, chain } = app.ledger;
-    const onChain = async (address: string) => {
-      const s = await chain.ledger.getFunction("deviceStatus")(address);
-      return { registered: s.registered as boolean, revoked: s.revoked as boolean, revokedAtCheckpoint: Number(s.revokedAtCheckpoint), revokedAtBlock: Number(s.revokedAtBlock), revokedAtTime: Number(s.revokedAtTime), metadataHash: String(s.metadataHash).toLowerCase() };
-    };
+    const onChain = async (address: string) => registryJson(await chain.ledger.getFunction("deviceStatus")(address));
 
     app.post("/admin/devices", {
       config: { roles: ADMINS },
@@ -59,8 +57,8 @@ export function deviceRoutes(registrar: Registrar): FastifyPluginAsyncZod {
       for (const r of res.rows) {
         const address = bytesToHex(r.address);
         if (!inScope(address)) continue;
-        const s = await registry.status(address).catch(() => undefined) ?? await onChain(address);
-        devices.push({ address, site: r.site, label: r.label, registry: { registered: s.registered, revoked: s.revoked, revokedAtCheckpoint: s.revokedAtCheckpoint, revokedAtBlock: s.revokedAtBlock, revokedAtTime: s.revokedAtTime, metadataHash: s.metadataHash } });
+        const cached = await registry.status(address).catch(() => undefined);
+        devices.push({ address, site: r.site, label: r.label, registry: cached === undefined ? await onChain(address) : registryJson(cached) });
       }
       return devices;
     };
