@@ -1,11 +1,8 @@
-// The partner and auditor API as a root-level plugin (register after the otledger app): OpenAPI 3.1 from the
-// routes' zod schemas at /openapi.json with Swagger UI at /docs, and under /v1 helmet, rate limits (per verified principal, else per client address),
+// The partner and auditor API as a root-level plugin (register after the otledger app, which serves its OpenAPI
+// document: server/api/openapi.ts): under /v1 helmet, rate limits (per verified principal, else per client address),
 // bearer auth with roles, the access log, and the routes.
 import fp from "fastify-plugin";
 import helmet from "@fastify/helmet";
-import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
-import { jsonSchemaTransform } from "fastify-type-provider-zod";
 import { Wallet } from "ethers";
 import { DEV_KEYS } from "../runtime/local-chain.ts";
 import { AccessLog } from "./access-log.ts";
@@ -48,17 +45,6 @@ export const otledgerApi = fp<ApiOptions>(async (app, opts) => {
   await ensureServiceDevice(ctx.chain, registrar, accessLog.address);
   app.addHook("onClose", () => accessLog.close());
   const cache = new VerifiedKeyCache();
-
-  await app.register(swagger, {
-    openapi: {
-      openapi: "3.1.0",
-      info: { title: "otledger partner and auditor API", version: "1", description: "Scoped queries, proof bundles (docs/PROTOCOL.md) and exports (docs/AUDIT-FORMAT.md)." },
-      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API key otl_…" } } },
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
-  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (v1) => {
     await v1.register(helmet);

@@ -9,12 +9,13 @@ import { ApiError } from "./errors.ts";
 import type { Registrar } from "./registrar.ts";
 import { registryJson, RegistrySchema } from "./device-status.ts";
 import { AddressParams, EnrollInput } from "./schemas-admin.ts";
-import { authErrors, ErrorSchema, security } from "./schemas-common.ts";
+import { adminErrors, adminReadErrors, readerErrors, security } from "./schemas-common.ts";
 import { scopeOf } from "./scope.ts";
 
 const Registry = RegistrySchema;
 const Device = z.object({ address: z.string(), site: z.string().nullable(), label: z.string().nullable(), registry: Registry });
 const Tx = z.object({ txHash: z.string(), blockNumber: z.number() }).nullable();
+const REGISTRAR_ERRORS = { 503: ["registrar_unavailable", "chain_unavailable"] } as const;
 
 export function deviceRoutes(registrar: Registrar): FastifyPluginAsyncZod {
   return async (app) => {
@@ -23,7 +24,7 @@ export function deviceRoutes(registrar: Registrar): FastifyPluginAsyncZod {
 
     app.post("/admin/devices", {
       config: { roles: ADMINS },
-      schema: { tags: ["admin"], summary: "Enroll a device: register it on LedgerAnchor and record its site", security, body: EnrollInput, response: { 201: Device.extend({ tx: Tx }), 409: ErrorSchema, 503: ErrorSchema, ...authErrors } },
+      schema: { tags: ["admin"], operationId: "enrollDevice", summary: "Enroll a device: register it on LedgerAnchor and record its site", security, body: EnrollInput, response: { 201: Device.extend({ tx: Tx }), ...adminErrors(REGISTRAR_ERRORS, { 409: ["device_revoked"] }) } },
     }, async (request, reply) => {
       const { address, site, label, metadataHash } = request.body;
       const before = await onChain(address);
@@ -38,7 +39,7 @@ export function deviceRoutes(registrar: Registrar): FastifyPluginAsyncZod {
 
     app.post("/admin/devices/:address/revoke", {
       config: { roles: ADMINS },
-      schema: { tags: ["admin"], summary: "Revoke a device on LedgerAnchor (records first anchored later become invalid)", security, params: AddressParams, response: { 200: z.object({ address: z.string(), registry: Registry, tx: Tx }), 404: ErrorSchema, 503: ErrorSchema, ...authErrors } },
+      schema: { tags: ["admin"], operationId: "revokeDevice", summary: "Revoke a device on LedgerAnchor (records first anchored later become invalid)", security, params: AddressParams, response: { 200: z.object({ address: z.string(), registry: Registry, tx: Tx }), ...adminErrors(REGISTRAR_ERRORS, { 404: ["device_not_enrolled"] }) } },
     }, async (request) => {
       const { address } = request.params;
       const before = await onChain(address);
@@ -65,7 +66,7 @@ export function deviceRoutes(registrar: Registrar): FastifyPluginAsyncZod {
 
     app.get("/devices", {
       config: { roles: READERS, access: "logged" },
-      schema: { tags: ["devices"], summary: "Devices in scope with their LedgerAnchor registry status", security, response: { 200: z.object({ devices: z.array(Device) }), ...authErrors } },
+      schema: { tags: ["devices"], operationId: "listDevices", summary: "Devices in scope with their LedgerAnchor registry status", security, response: { 200: z.object({ devices: z.array(Device) }), ...readerErrors() } },
     }, async (request) => {
       const scope = await scopeOf(db, request.caller!);
       const devices = await listDevices((address) => scope.sees(address));
@@ -76,7 +77,7 @@ export function deviceRoutes(registrar: Registrar): FastifyPluginAsyncZod {
     // Admins manage the registry, so they see all of it (the data routes stay closed to them).
     app.get("/admin/devices", {
       config: { roles: ADMINS },
-      schema: { tags: ["admin"], summary: "All devices with their sites and LedgerAnchor registry status", security, response: { 200: z.object({ devices: z.array(Device) }), ...authErrors } },
+      schema: { tags: ["admin"], operationId: "listAllDevices", summary: "All devices with their sites and LedgerAnchor registry status", security, response: { 200: z.object({ devices: z.array(Device) }), ...adminReadErrors() } },
     }, async () => ({ devices: await listDevices(() => true) }));
   };
 }

@@ -7,6 +7,7 @@ import { RegistryUnavailableError } from "../chain/registry.ts";
 import { clientAddress, installRateLimitStore, rateBucket, RateLimitError } from "../http/rate-limit.ts";
 import { IngestError } from "./errors.ts";
 import { EnvelopeBatcher } from "./batcher.ts";
+import { envelopeRouteSchema } from "./schemas.ts";
 
 export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, registry, verifier, metrics, config } = app.ledger;
@@ -18,7 +19,7 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post("/envelopes", {
     onRequest: (request, reply) => perAddress(request, reply, clientAddress(request)),
-    schema: { body: EnvelopeSchema }, bodyLimit: config.BODY_LIMIT_BYTES,
+    schema: { ...envelopeRouteSchema, body: EnvelopeSchema }, bodyLimit: config.BODY_LIMIT_BYTES,
   }, async (request, reply) => {
     const envelope = request.body;
     try {
