@@ -13,6 +13,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { proofFor } from "../server/api/proof.ts";
 import { findRecord } from "../server/api/records-query.ts";
+import { FULL_SCOPE } from "../server/api/scope.ts";
 import { startBenchLedger } from "../test/api/bench-ledger.ts";
 import { stopTestCluster } from "../test/helpers/postgres.ts";
 
@@ -25,7 +26,7 @@ const log = (msg: string) => process.stderr.write(`[proof.bench] ${msg}\n`);
 const { api, total } = await startBenchLedger(RECORDS, log);
 const auditor = await api.principal("bench-auditor", "auditor");
 const { db, chain } = api.app.ledger;
-const scope = { full: true, devices: null, grants: [], hidden: [] };
+const scope = FULL_SCOPE;
 
 const hashAt = async (index: number) =>
   "0x" + (await db.query<{ hash: Buffer }>("SELECT hash FROM leaves WHERE idx = $1", [index])).rows[0]!.hash.toString("hex");

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifySer
 import underPressure from "@fastify/under-pressure";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { randomUUID } from "node:crypto";
+import { openapiDocs } from "./api/openapi.ts";
 import { installContentDecoding } from "./http/content-encoding.ts";
 import { installErrorHandler } from "./http/errors.ts";
 import { frontErrorOptions } from "./http/client-errors.ts";
@@ -32,6 +33,7 @@ export const otledgerApp = fp<AppOptions>(async (app, opts) => {
   installJsonBodyParser(app);
   installContentDecoding(app);
   installNotFound(app);
+  await app.register(openapiDocs); // first: it documents the routes registered after it
   await app.register(ledgerPlugin, opts);
   if (opts.workers !== false) await app.register(workersPlugin, { leaderUrl: opts.database.appUrl ?? opts.database.ownerUrl });
   await app.register(underPressure, {

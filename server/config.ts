@@ -46,6 +46,12 @@ export const ConfigSchema = z.object({
   INGEST_MAX_BATCH: int(1, 16),
   INGEST_MAX_IN_FLIGHT: int(1, 2),
   REQUEST_TIMEOUT_MS: int(100, 30000),
+  /** Requests per minute per client address not attributed to a verified API principal: public routes, missing or failed API keys. */
+  API_RATE_LIMIT_PER_ADDRESS: int(1, 1200),
+  /** Envelope submissions per minute per client address, counted before the signature check (agents behind one NAT share it). */
+  INGEST_RATE_LIMIT_PER_ADDRESS: int(1, 60000),
+  /** Envelope submissions per minute per device, counted once its signature is verified: above what one agent sending an envelope at a time reaches. */
+  INGEST_RATE_LIMIT_PER_DEVICE: int(1, 30000),
   /** Anchoring lag beyond which /readyz reports degraded anchoring. */
   READY_MAX_ANCHOR_LAG_MS: int(1000, 60000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -37,7 +37,8 @@ export const DeviceLineSchema = z.object({
   revoked: z.boolean(),
   revokedAtCheckpoint: Index,
   revokedAtBlock: Index,
-  revokedAtTime: Index,
+  // RFC 3339 (null while not revoked); exports written before that carried the chain's epoch seconds.
+  revokedAtTime: z.union([Time.nullable(), Index]),
   metadataHash: Hex32,
   label: z.string().optional(),
 });

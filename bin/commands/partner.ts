@@ -41,7 +41,8 @@ export function registerPartnerCommands(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      const path = flags.key !== undefined ? `/v1/admin/keys/${flags.key}` : `/v1/admin/grants/${flags.grant}`;
-      printJson(await callApi(flags, "DELETE", path));
+      // The service answers the key or grant as revoked (with revokedAt): show what was revoked.
+      if (flags.key !== undefined) printJson({ revoked: "key", key: await callApi(flags, "DELETE", `/v1/admin/keys/${flags.key}`) });
+      else printJson({ revoked: "grant", grant: await callApi(flags, "DELETE", `/v1/admin/grants/${flags.grant}`) });
     }));
 }

@@ -1,7 +1,8 @@
-// Bearer authentication and role checks for the API's routes. A route states who may call it in
+// Bearer authentication, rate limits and role checks for the API's routes. A route states who may call it in
 // `config.roles`; routes without it (GET /v1/info) are public. Keys and secrets are never logged.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type pg from "pg";
+import { clientAddress, type RateBucket } from "../http/rate-limit.ts";
 import { ApiError } from "./errors.ts";
 import { parseKey, verifySecret, VerifiedKeyCache } from "./keys.ts";
 import { authRow, type Principal } from "./principals-db.ts";
@@ -22,19 +23,21 @@ declare module "fastify" {
 export const READERS = ["partner", "auditor"] as const satisfies readonly Role[];
 export const ADMINS = ["admin"] as const satisfies readonly Role[];
 
-/** The key id of a well-formed bearer token (for rate-limit buckets), without checking it. */
-export function bearerKeyId(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (typeof header !== "string" || !header.startsWith("Bearer ")) return undefined;
-  return parseKey(header.slice(7).trim())?.id;
-}
+/** Budgets: `principal` for verified callers; `address` for everything not verified (public routes, failed keys). */
+export type AuthRateLimits = { principal: RateBucket; address: RateBucket };
 
-export function installAuth(app: FastifyInstance, db: pg.Pool, cache: VerifiedKeyCache, hidden: readonly string[]): void {
+export function installAuth(app: FastifyInstance, db: pg.Pool, cache: VerifiedKeyCache, hidden: readonly string[], limits: AuthRateLimits): void {
   app.decorateRequest("caller", undefined);
-  app.addHook("onRequest", async (request) => {
+  app.addHook("onRequest", async (request, reply) => {
     const roles = request.routeOptions.config.roles;
-    if (roles === undefined) return;
-    const caller = { ...(await authenticate(request, db, cache)), hidden };
+    let charged = false;
+    const chargeAddress = async () => {
+      if (!charged) { charged = true; await limits.address(request, reply, clientAddress(request)); }
+    };
+    if (roles === undefined) return chargeAddress();
+    const caller = { ...(await authenticate(request, db, cache, chargeAddress)), hidden };
+    // Authenticate first, then limit: the bucket is the verified principal, never the key id a request claims.
+    await limits.principal(request, reply, String(caller.id));
     if (!roles.includes(caller.role)) {
       throw new ApiError(403, "forbidden", `this route is for ${roles.join(" or ")} principals, not ${caller.role}`, ["authorization"]);
     }
@@ -43,20 +46,29 @@ export function installAuth(app: FastifyInstance, db: pg.Pool, cache: VerifiedKe
   });
 }
 
-async function authenticate(request: FastifyRequest, db: pg.Pool, cache: VerifiedKeyCache): Promise<Principal & { keyId: string }> {
+/**
+ * The verified principal, or 401. Every failure, and every key not verified yet in this process (scrypt ahead),
+ * is first charged to the client address (`unverified`, at most once): junk secrets cost their sender's budget.
+ */
+async function authenticate(request: FastifyRequest, db: pg.Pool, cache: VerifiedKeyCache, unverified: () => Promise<void>): Promise<Principal & { keyId: string }> {
   const header = request.headers.authorization;
-  const unauthenticated = (why: string) => new ApiError(401, "unauthenticated", why, ["authorization"]);
-  if (typeof header !== "string" || !header.startsWith("Bearer ")) throw unauthenticated("an API key is required: Authorization: Bearer otl_…");
+  const unauthenticated = async (why: string) => {
+    await unverified();
+    return new ApiError(401, "unauthenticated", why, ["authorization"]);
+  };
+  if (typeof header !== "string" || !header.startsWith("Bearer ")) throw await unauthenticated("an API key is required: Authorization: Bearer otl_…");
   const parsed = parseKey(header.slice(7).trim());
-  if (parsed === undefined) throw unauthenticated("the API key is malformed");
+  if (parsed === undefined) throw await unauthenticated("the API key is malformed");
+  const known = cache.has(parsed.id, parsed.secret);
+  if (!known) await unverified();
   const row = await authRow(db, parsed.id);
-  if (row === undefined) throw unauthenticated("the API key is not valid");
+  if (row === undefined) throw await unauthenticated("the API key is not valid");
   if (row.revoked) {
     cache.forget(parsed.id);
-    throw unauthenticated("the API key was revoked");
+    throw await unauthenticated("the API key was revoked");
   }
-  if (!cache.has(parsed.id, parsed.secret)) {
-    if (!(await verifySecret(parsed.secret, row.secretHash))) throw unauthenticated("the API key is not valid");
+  if (!known) {
+    if (!(await verifySecret(parsed.secret, row.secretHash))) throw await unauthenticated("the API key is not valid");
     cache.add(parsed.id, parsed.secret);
   }
   return { ...row.principal, keyId: parsed.id };

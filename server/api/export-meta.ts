@@ -4,6 +4,7 @@ import type pg from "pg";
 import type { ChainConnection } from "../chain/connection.ts";
 import { bytesToHex } from "../db/bytes.ts";
 import { listAnchored } from "./checkpoints-db.ts";
+import { registryJson } from "./device-status.ts";
 import type { Scope } from "./scope.ts";
 
 type Db = Pick<pg.PoolClient, "query">;
@@ -16,13 +17,9 @@ export async function exportDevices(db: Db, chain: ChainConnection, scope: Scope
   for (const r of known.rows) {
     const address = bytesToHex(r.address);
     if (asked !== null && !asked.includes(address)) continue;
-    if (scope.devices !== null && !scope.devices.has(address)) continue;
+    if (!scope.sees(address)) continue;
     const s = await chain.ledger.getFunction("deviceStatus").staticCall(address, { blockTag: block });
-    out.push({
-      type: "device", address, registered: s.registered, revoked: s.revoked, revokedAtCheckpoint: Number(s.revokedAtCheckpoint),
-      revokedAtBlock: Number(s.revokedAtBlock), revokedAtTime: Number(s.revokedAtTime), metadataHash: String(s.metadataHash).toLowerCase(),
-      ...(r.label === null ? {} : { label: r.label }),
-    });
+    out.push({ type: "device", address, ...registryJson(s), ...(r.label === null ? {} : { label: r.label }) });
   }
   return out;
 }

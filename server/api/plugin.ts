@@ -1,18 +1,14 @@
-// The partner and auditor API as a root-level plugin (register after the otledger app): OpenAPI 3.1 from the
-// routes' zod schemas at /openapi.json with Swagger UI at /docs, and under /v1 helmet, per-key rate limits,
+// The partner and auditor API as a root-level plugin (register after the otledger app, which serves its OpenAPI
+// document: server/api/openapi.ts): under /v1 helmet, rate limits (per verified principal, else per client address),
 // bearer auth with roles, the access log, and the routes.
 import fp from "fastify-plugin";
 import helmet from "@fastify/helmet";
-import rateLimit from "@fastify/rate-limit";
-import swagger from "@fastify/swagger";
-import swaggerUi from "@fastify/swagger-ui";
-import { jsonSchemaTransform } from "fastify-type-provider-zod";
 import { Wallet } from "ethers";
 import { DEV_KEYS } from "../runtime/local-chain.ts";
 import { AccessLog } from "./access-log.ts";
 import { installAccessHook } from "./access-hook.ts";
-import { bearerKeyId, installAuth } from "./auth.ts";
-import { ApiError } from "./errors.ts";
+import { installRateLimitStore, rateBucket } from "../http/rate-limit.ts";
+import { installAuth } from "./auth.ts";
 import { VerifiedKeyCache } from "./keys.ts";
 import { Registrar } from "./registrar.ts";
 import { accessRoutes } from "./routes-access.ts";
@@ -50,26 +46,13 @@ export const otledgerApi = fp<ApiOptions>(async (app, opts) => {
   app.addHook("onClose", () => accessLog.close());
   const cache = new VerifiedKeyCache();
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: "3.1.0",
-      info: { title: "otledger partner and auditor API", version: "1", description: "Scoped queries, proof bundles (docs/PROTOCOL.md) and exports (docs/AUDIT-FORMAT.md)." },
-      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "API key otl_…" } } },
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
-  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-
   await app.register(async (v1) => {
     await v1.register(helmet);
-    await v1.register(rateLimit, {
-      max: opts.rateLimitPerMinute ?? 1200,
-      timeWindow: 60_000,
-      keyGenerator: (request) => { const id = bearerKeyId(request); return id === undefined ? `ip:${request.ip}` : `key:${id}`; },
-      errorResponseBuilder: (_request, c) => new ApiError(429, "rate_limited", `rate limit of ${c.max} requests per minute exceeded; retry in ${c.after}`, ["authorization"]),
+    await installRateLimitStore(v1);
+    installAuth(v1, ctx.db, cache, [accessLog.address], {
+      principal: rateBucket(v1, { by: "principal", perMinute: opts.rateLimitPerMinute ?? 1200, path: ["authorization"] }),
+      address: rateBucket(v1, { by: "address", perMinute: ctx.config.API_RATE_LIMIT_PER_ADDRESS, path: ["authorization"] }),
     });
-    installAuth(v1, ctx.db, cache, [accessLog.address]);
     installAccessHook(v1, accessLog);
     await v1.register(infoRoutes(accessLog.address));
     await v1.register(recordRoutes);

@@ -49,9 +49,12 @@ export async function listKeys(db: Db, principalId: number): Promise<KeyRow[]> {
   return res.rows.map((r) => ({ id: r.id, principalId, label: r.label, createdAt: r.created_at.toISOString(), revokedAt: iso(r.revoked_at) }));
 }
 
-export async function revokeKey(db: Db, id: string): Promise<boolean> {
-  const res = await db.query("UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1", [id]);
-  return res.rowCount === 1;
+/** The key as revoked (revoking again keeps the first revocation time), or undefined if there is none. */
+export async function revokeKey(db: Db, id: string): Promise<KeyRow | undefined> {
+  const res = await db.query<{ principal_id: string; label: string | null; created_at: Date; revoked_at: Date }>(
+    "UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING principal_id, label, created_at, revoked_at", [id]);
+  const r = res.rows[0];
+  return r === undefined ? undefined : { id, principalId: Number(r.principal_id), label: r.label, createdAt: r.created_at.toISOString(), revokedAt: r.revoked_at.toISOString() };
 }
 
 export async function authRow(db: Db, keyId: string): Promise<AuthRow | undefined> {
@@ -93,7 +96,8 @@ export async function liveGrants(db: Db, principalId: number): Promise<Grant[]> 
   return res.rows.map(toGrant);
 }
 
-export async function revokeGrant(db: Db, id: number): Promise<boolean> {
-  const res = await db.query("UPDATE api_grants SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1", [id]);
-  return res.rowCount === 1;
+/** The grant as revoked (revoking again keeps the first revocation time), or undefined if there is none. */
+export async function revokeGrant(db: Db, id: number): Promise<Grant | undefined> {
+  const res = await db.query<GrantDbRow>("UPDATE api_grants SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 RETURNING *", [id]);
+  return res.rows[0] === undefined ? undefined : toGrant(res.rows[0]);
 }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { hexToBytes } from "../db/bytes.ts";
 import type { AccessLog } from "./access-log.ts";
 import { latestAnchored } from "./checkpoints-db.ts";
-import { authErrors, Limit, queryObject, security } from "./schemas-common.ts";
+import { INPUT_ERRORS, Limit, queryObject, readerErrors, security } from "./schemas-common.ts";
 import { Cursor } from "./schemas-records.ts";
 import { afterIndex, LEAF_INDEX, RECORDS_FROM } from "./records-query.ts";
 import { Params } from "./scope.ts";
@@ -22,9 +22,9 @@ export function accessRoutes(accessLog: AccessLog): FastifyPluginAsyncZod {
     app.get("/access-log", {
       config: { roles: ["auditor"], access: "logged" },
       schema: {
-        tags: ["access"], summary: "Access records (partner and auditor reads), oldest first", security,
+        tags: ["access"], operationId: "listAccessLog", summary: "Access records (partner and auditor reads), oldest first", security,
         querystring: queryObject({ cursor: Cursor.optional(), limit: Limit(1000, 100) }),
-        response: { 200: z.object({ device: z.string(), entries: z.array(Entry), nextCursor: z.string().nullable(), hasMore: z.boolean() }), ...authErrors },
+        response: { 200: z.object({ device: z.string(), entries: z.array(Entry), nextCursor: z.string().nullable(), hasMore: z.boolean() }), ...readerErrors(INPUT_ERRORS) },
       },
     }, async (request) => {
       const { cursor, limit } = request.query;

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { READERS } from "./auth.ts";
 import { envelopeProofFor, findEnvelope } from "./envelope-proof.ts";
 import { notFound } from "./errors.ts";
-import { authErrors, ErrorSchema, security } from "./schemas-common.ts";
+import { INPUT_ERRORS, readerErrors, security } from "./schemas-common.ts";
 import { EnvelopeParams, PendingEnvelopeProof } from "./schemas-envelopes.ts";
 import { ProofQuery } from "./schemas-records.ts";
 import { scopeOf } from "./scope.ts";
@@ -17,10 +17,10 @@ export const envelopeRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get("/envelopes/:device/:firstSeq/proof", {
     config,
     schema: {
-      tags: ["records"], summary: "Envelope proof v1 (docs/PROTOCOL.md §11.1): all of an envelope's records against the latest or a given anchored checkpoint",
+      tags: ["records"], operationId: "getEnvelopeProof", summary: "Envelope proof v1 (docs/PROTOCOL.md §11.1): all of an envelope's records against the latest or a given anchored checkpoint",
       description: "200: the signed header, the record hashes (log leaves firstIndex..firstIndex+count-1) and a range proof, verifiable offline with verifyEnvelopeProof. 202: not wholly anchored yet. 404: no such envelope, or not every record of it is in the caller's scope.",
       security, params: EnvelopeParams, querystring: ProofQuery,
-      response: { 200: EnvelopeProofSchema, 202: PendingEnvelopeProof, 404: ErrorSchema, ...authErrors },
+      response: { 200: EnvelopeProofSchema, 202: PendingEnvelopeProof, ...readerErrors(INPUT_ERRORS, { 400: ["tree_size_not_anchored", "record_not_in_tree"], 404: ["not_found"] }) },
     },
   }, async (request, reply) => {
     const row = await findEnvelope(db, request.params.device, request.params.firstSeq, await scopeOf(db, request.caller!));

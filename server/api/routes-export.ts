@@ -6,7 +6,8 @@ import { accessEntry } from "./access-hook.ts";
 import { READERS } from "./auth.ts";
 import { exportLines, type ExportCounts } from "./export-stream.ts";
 import { ExportQuery } from "./schemas-export.ts";
-import { authErrors, security } from "./schemas-common.ts";
+import { INPUT_ERRORS, security, streamedReaderErrors } from "./schemas-common.ts";
+import { ExportLineSchema } from "./schemas-export-lines.ts";
 import { scopeOf } from "./scope.ts";
 
 export function exportRoutes(accessLog: AccessLog): FastifyPluginAsyncZod {
@@ -14,8 +15,13 @@ export function exportRoutes(accessLog: AccessLog): FastifyPluginAsyncZod {
     app.get("/export", {
       config: { roles: READERS, access: "deferred" },
       schema: {
-        tags: ["export"], summary: "Records in scope with their envelopes, checkpoints and the log's leaves, as otledger.export/1 NDJSON",
-        produces: ["application/x-ndjson"], security, querystring: ExportQuery, response: { ...authErrors },
+        tags: ["export"], operationId: "exportRecords", summary: "Records in scope with their envelopes, checkpoints and the log's leaves, as otledger.export/1 NDJSON",
+        description: "200 streams one JSON object per line (the schema is one line). Refusals before the stream starts are JSON errors.",
+        security, querystring: ExportQuery,
+        response: {
+          200: { description: "otledger.export/1 NDJSON (docs/AUDIT-FORMAT.md), streamed", content: { "application/x-ndjson": { schema: ExportLineSchema } } },
+          ...streamedReaderErrors(INPUT_ERRORS),
+        },
       },
     }, async (request, reply) => {
       const scope = await scopeOf(app.ledger.db, request.caller!);

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { BUNDLE_VERSION, EIP712_TYPES } from "../../core/index.ts";
 import { EXPORT_FORMAT, PROTOCOL_VERSION } from "./export-stream.ts";
+import { apiErrors } from "./schemas-common.ts";
 
 export const InfoSchema = z.object({
   service: z.literal("otledger"),
@@ -33,6 +34,8 @@ export function infoRoutes(accessLogDevice: string): FastifyPluginAsyncZod {
       },
       accessLogDevice,
     };
-    app.get("/info", { schema: { tags: ["info"], summary: "Chain, contract, protocol version and EIP-712 domain", response: { 200: InfoSchema } } }, async () => info);
+    app.get("/info", {
+      schema: { tags: ["info"], operationId: "getInfo", summary: "Chain, contract, protocol version and EIP-712 domain", response: { 200: InfoSchema, ...apiErrors({ 429: ["rate_limited"] }) } },
+    }, async () => info);
   };
 }

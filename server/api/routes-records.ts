@@ -6,7 +6,7 @@ import { READERS } from "./auth.ts";
 import { notFound } from "./errors.ts";
 import { proofFor } from "./proof.ts";
 import { findRecord, listRecords, pageJson, toStored } from "./records-query.ts";
-import { authErrors, ErrorSchema, security } from "./schemas-common.ts";
+import { INPUT_ERRORS, readerErrors, security } from "./schemas-common.ts";
 import { HashParams, PendingProof, ProofQuery, RecordDetail, RecordsPage, RecordsQuery } from "./schemas-records.ts";
 import { scopeOf } from "./scope.ts";
 
@@ -17,7 +17,7 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get("/records", {
     config,
-    schema: { tags: ["records"], summary: "Records in scope, oldest first, by cursor", security, querystring: RecordsQuery, response: { 200: RecordsPage, ...authErrors } },
+    schema: { tags: ["records"], operationId: "listRecords", summary: "Records in scope, oldest first, by cursor", security, querystring: RecordsQuery, response: { 200: RecordsPage, ...readerErrors(INPUT_ERRORS) } },
   }, async (request, reply) => {
     const page = await listRecords(db, request.query, await scopeOf(db, request.caller!));
     request.accessCount = page.rows.length;
@@ -27,7 +27,7 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get("/records/:hash", {
     config,
-    schema: { tags: ["records"], summary: "One record with its envelope", security, params: HashParams, response: { 200: RecordDetail, 404: ErrorSchema, ...authErrors } },
+    schema: { tags: ["records"], operationId: "getRecord", summary: "One record with its envelope", security, params: HashParams, response: { 200: RecordDetail, ...readerErrors(INPUT_ERRORS, { 404: ["not_found"] }) } },
   }, async (request) => {
     const row = await findRecord(db, request.params.hash, await scopeOf(db, request.caller!));
     if (row === undefined) throw notFound("record", ["hash"]);
@@ -44,10 +44,10 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get("/records/:hash/proof", {
     config,
     schema: {
-      tags: ["records"], summary: "Proof bundle v1 (docs/PROTOCOL.md §10) against the latest or a given anchored checkpoint",
+      tags: ["records"], operationId: "getRecordProof", summary: "Proof bundle v1 (docs/PROTOCOL.md §10) against the latest or a given anchored checkpoint",
       description: "200: the bundle, verifiable offline with verifyBundle. 202: the record is not anchored yet; the answer names the checkpoint that will cover it.",
       security, params: HashParams, querystring: ProofQuery,
-      response: { 200: BundleSchema, 202: PendingProof, 404: ErrorSchema, ...authErrors },
+      response: { 200: BundleSchema, 202: PendingProof, ...readerErrors(INPUT_ERRORS, { 400: ["tree_size_not_anchored", "record_not_in_tree"], 404: ["not_found"] }) },
     },
   }, async (request, reply) => {
     const row = await findRecord(db, request.params.hash, await scopeOf(db, request.caller!));

@@ -1,7 +1,7 @@
 // Record query and answer schemas.
 import { z } from "zod";
 import { EventTypeSchema } from "../../core/index.ts";
-import { AddressParam, Hex32Param, Instant, Kind, Limit, queryObject, Site, Text, UInt } from "./schemas-common.ts";
+import { AddressParam, Hex32Param, Instant, InstantOut, Kind, Limit, queryObject, Site, Text, TreeSize } from "./schemas-common.ts";
 
 export const Cursor = z.string().regex(/^\d{1,15}$/, "expected a cursor returned as nextCursor");
 
@@ -34,7 +34,7 @@ export const RecordsPage = z.object({
 export const HashParams = z.strictObject({ hash: Hex32Param });
 
 export const RecordDetail = StoredRecord.extend({
-  receivedAt: z.string(),
+  receivedAt: InstantOut,
   envelope: z.object({
     id: z.number(),
     header: z.object({ device: z.string(), firstSeq: z.number(), count: z.number(), recordsRoot: z.string(), lastHash: z.string() }),
@@ -42,7 +42,7 @@ export const RecordDetail = StoredRecord.extend({
   }),
 });
 
-export const ProofQuery = queryObject({ treeSize: UInt.pipe(z.number().min(1)).optional().describe("an anchored checkpoint's tree size (default: the latest)") });
+export const ProofQuery = queryObject({ treeSize: TreeSize.optional().describe("an anchored checkpoint's tree size (default: the latest)") });
 export const PendingProof = z.object({
   status: z.literal("pending"),
   index: z.number(),

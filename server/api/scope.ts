@@ -8,11 +8,11 @@ import { liveGrants, type Grant } from "./principals-db.ts";
 
 export type Scope = {
   full: boolean;
-  /** Devices the caller may see at all (null = any). */
-  devices: Set<string> | null;
   grants: ResolvedGrant[];
   /** Devices excluded whatever the grants say. */
   hidden: readonly string[];
+  /** Whether the caller may see this device at all: the one test every device listing uses (it honours `hidden`). */
+  sees(device: string): boolean;
 };
 type ResolvedGrant = Grant & { siteDevices: string[] | null };
 
@@ -25,8 +25,11 @@ export class Params {
   }
 }
 
+/** An auditor's scope: everything, the access log's device included. */
+export const FULL_SCOPE: Scope = { full: true, grants: [], hidden: [], sees: () => true };
+
 export async function scopeOf(db: Pick<pg.Pool, "query">, caller: Caller): Promise<Scope> {
-  if (caller.role === "auditor") return { full: true, devices: null, grants: [], hidden: [] };
+  if (caller.role === "auditor") return FULL_SCOPE;
   const grants = await liveGrants(db, caller.id);
   const sites = [...new Set(grants.map((g) => g.site).filter((s): s is string => s !== null))];
   const bySite = new Map<string, string[]>(sites.map((s) => [s, []]));
@@ -41,8 +44,9 @@ export async function scopeOf(db: Pick<pg.Pool, "query">, caller: Caller): Promi
     if (own === null) { devices = null; break; }
     for (const d of own) devices.add(d);
   }
-  for (const h of caller.hidden) devices?.delete(h);
-  return { full: false, devices, grants: resolved, hidden: caller.hidden };
+  const granted = devices;
+  const hidden = caller.hidden;
+  return { full: false, grants: resolved, hidden, sees: (device) => !hidden.includes(device) && (granted === null || granted.has(device)) };
 }
 
 /** Devices a grant covers (null = any). */
@@ -68,8 +72,4 @@ export function scopeCondition(scope: Scope, p: Params): string {
   if (parts.length === 0) return "FALSE";
   const granted = parts.length === 1 ? parts[0]! : `(${parts.join(" OR ")})`;
   return scope.hidden.length === 0 ? granted : `${granted} AND e.device <> ALL(${p.add(scope.hidden.map(hexToBytes))}::bytea[])`;
-}
-
-export function deviceInScope(scope: Scope, device: string): boolean {
-  return !scope.hidden.includes(device) && (scope.devices === null || scope.devices.has(device));
 }

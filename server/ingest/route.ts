@@ -1,16 +1,26 @@
-// POST /v1/envelopes: schema (zod, 400 with path) -> envelope consistency (400) and signature (401) ->
-// on-chain registry (403) -> chain continuity and storage in one transaction (201/200/409). Answers after commit.
+// POST /v1/envelopes: rate limit per client address (429) -> schema (zod, 400 with path) -> envelope consistency
+// (400) and signature (401) -> rate limit per device (429) -> on-chain registry (403) -> chain continuity and
+// storage in one transaction (201/200/409). Answers after commit.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { EnvelopeSchema } from "../../core/index.ts";
 import { RegistryUnavailableError } from "../chain/registry.ts";
+import { clientAddress, installRateLimitStore, rateBucket, RateLimitError } from "../http/rate-limit.ts";
 import { IngestError } from "./errors.ts";
 import { EnvelopeBatcher } from "./batcher.ts";
+import { envelopeRouteSchema } from "./schemas.ts";
 
 export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
   const { db, registry, verifier, metrics, config } = app.ledger;
   const batcher = new EnvelopeBatcher(db, { maxBatch: config.INGEST_MAX_BATCH, maxInFlight: config.INGEST_MAX_IN_FLIGHT });
+  await installRateLimitStore(app);
+  // Before the body is even parsed, per client address; once the signature proves the device, per device.
+  const perAddress = rateBucket(app, { by: "address", perMinute: config.INGEST_RATE_LIMIT_PER_ADDRESS, path: [] });
+  const perDevice = rateBucket(app, { by: "device", perMinute: config.INGEST_RATE_LIMIT_PER_DEVICE, path: ["header", "device"] });
 
-  app.post("/envelopes", { schema: { body: EnvelopeSchema }, bodyLimit: config.BODY_LIMIT_BYTES }, async (request, reply) => {
+  app.post("/envelopes", {
+    onRequest: (request, reply) => perAddress(request, reply, clientAddress(request)),
+    schema: { ...envelopeRouteSchema, body: EnvelopeSchema }, bodyLimit: config.BODY_LIMIT_BYTES,
+  }, async (request, reply) => {
     const envelope = request.body;
     try {
       if (envelope.records.length > config.MAX_RECORDS_PER_ENVELOPE) {
@@ -21,6 +31,7 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
       const caughtUp = registry.catchUp();
       const verified = await verifier.verify(envelope);
       await caughtUp;
+      await perDevice(request, reply, envelope.header.device);
       const device = await registry.status(envelope.header.device).catch((err: unknown) => {
         if (err instanceof RegistryUnavailableError) throw new IngestError(503, "registry_unavailable", "the device is not known here and the chain cannot be asked now; retry later", ["header", "device"]);
         throw err;
@@ -32,7 +43,7 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
       if (outcome.status === 201) metrics.records.inc(envelope.records.length);
       return reply.code(outcome.status).send(outcome.receipt);
     } catch (err) {
-      if (err instanceof IngestError) metrics.envelopes.inc({ outcome: err.code });
+      if (err instanceof IngestError || err instanceof RateLimitError) metrics.envelopes.inc({ outcome: err.code });
       throw err;
     }
   });

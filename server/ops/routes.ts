@@ -1,13 +1,14 @@
 // /healthz (the process serves), /readyz (database, chain, anchoring lag) and /metrics (Prometheus).
 import type { FastifyPluginAsync } from "fastify";
+import { healthzSchema, metricsSchema, readyzSchema } from "./schemas.ts";
 import { anchoringStatus, chainHead } from "./status.ts";
 
 export const opsRoutes: FastifyPluginAsync = async (app) => {
   const { db, chain, config, metrics } = app.ledger;
 
-  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/healthz", { schema: healthzSchema }, async () => ({ status: "ok" as const }));
 
-  app.get("/readyz", async (_request, reply) => {
+  app.get("/readyz", { schema: readyzSchema }, async (_request, reply) => {
     const database = await db.query("SELECT 1").then(() => ({ ok: true as const }), (err: Error) => ({ ok: false as const, error: err.message }));
     const head = await chainHead(chain);
     const anchoring = database.ok ? await anchoringStatus(db, chain).catch(() => undefined) : undefined;
@@ -22,7 +23,7 @@ export const opsRoutes: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.get("/metrics", async (_request, reply) => {
+  app.get("/metrics", { schema: metricsSchema }, async (_request, reply) => {
     return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 };

@@ -32,7 +32,7 @@ t.test("bad parameters: 400 with the field path", async (t) => {
     [`/v1/records/${hash}/proof?treeSize=0`, ["treeSize"]],
     [`/v1/records/${hash}/proof?treeSize=big`, ["treeSize"]],
     [`/v1/records/${hash}/proof?at=1`, ["at"]],
-    ["/v1/checkpoints?after=-2", ["after"]],
+    ["/v1/checkpoints?cursor=-2", ["cursor"]],
     ["/v1/checkpoints?limit=0", ["limit"]],
     ["/v1/checkpoints/consistency?from=x&to=3", ["from"]],
     ["/v1/checkpoints/consistency?from=5&to=3", ["to"]],

@@ -1,6 +1,7 @@
 // GET /v1/export: the stream the auditor consumes (audited clean against the chain), and constant memory while
 // streaming 100k records (inserted in bulk with SQL).
 import t from "tap";
+import { ExportLineSchema } from "../../server/api/schemas-export-lines.ts";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { Wallet } from "ethers";
@@ -37,6 +38,18 @@ t.test("the auditor audits the export clean", async (t) => {
   t.same(report.findings, [], "no findings");
   t.equal(report.verdict, "clean");
   t.equal(report.export?.scope, "full");
+
+  // The OpenAPI document's schema of an export line (schemas-export-lines.ts) describes what is really sent.
+  const res = await api.get("/v1/export?receipts=true", auditor.key);
+  t.match(res.headers["content-type"], /^application\/x-ndjson/);
+  const lines = res.body.trim().split("\n").map((l) => JSON.parse(l));
+  const types = new Set<string>();
+  for (const l of lines) {
+    const parsed = ExportLineSchema.safeParse(l);
+    if (!parsed.success) t.fail(`${l.type} line does not match the documented schema: ${parsed.error.message}`);
+    types.add(l.type);
+  }
+  t.same([...types].sort(), ["checkpoint", "device", "end", "envelope", "header", "leaves", "record"], "every line type checked");
 });
 
 t.test("export memory stays flat over 100k records", async (t) => {

@@ -26,7 +26,9 @@ export type ApiLedger = TestLedger & {
 };
 
 export async function startApiLedger(options: { config?: Partial<Config>; api?: Partial<ApiOptions>; chain?: TestChain; workers?: boolean; database?: { ownerUrl: string; appUrl: string } } = {}): Promise<ApiLedger> {
-  const ledger = await startTestLedger({ listen: false, config: options.config, chain: options.chain, workers: options.workers, database: options.database });
+  // Tests come from one address (127.0.0.1): its budget for unauthenticated requests is raised unless a test sets it.
+  const config = { API_RATE_LIMIT_PER_ADDRESS: 100_000, ...options.config };
+  const ledger = await startTestLedger({ listen: false, config, chain: options.chain, workers: options.workers, database: options.database });
   const adminKey = generateKey().key;
   const serviceKey = Wallet.createRandom() as unknown as Wallet;
   try {

@@ -1,11 +1,11 @@
-// The HTTP surface: per-key rate limits, helmet headers, the generated OpenAPI 3.1 document and Swagger UI.
+// The HTTP surface: per-principal rate limits, helmet headers, the generated OpenAPI 3.1 document and Swagger UI.
 import t from "tap";
 import { stopTestCluster } from "../helpers/postgres.ts";
 import { startApiLedger } from "./harness.ts";
 
 t.teardown(stopTestCluster);
 
-t.test("rate limits per key, security headers, OpenAPI", async (t) => {
+t.test("rate limits per principal, security headers, OpenAPI", async (t) => {
   const api = await startApiLedger({ api: { rateLimitPerMinute: 5 } });
   t.teardown(() => api.close());
   const [a, b] = [await api.principal("a", "auditor"), await api.principal("b", "auditor")];
@@ -14,7 +14,7 @@ t.test("rate limits per key, security headers, OpenAPI", async (t) => {
   t.equal(limited.statusCode, 429);
   t.match(limited.json(), { code: "rate_limited", path: ["authorization"] });
   t.ok(limited.headers["retry-after"], "says when to retry");
-  t.equal((await api.get("/v1/checkpoints", b.key)).statusCode, 200, "another key has its own budget");
+  t.equal((await api.get("/v1/checkpoints", b.key)).statusCode, 200, "another principal has its own budget");
 
   const res = await api.get("/v1/checkpoints", b.key);
   t.equal(res.headers["x-content-type-options"], "nosniff", "helmet");

@@ -69,6 +69,8 @@ t.test("grants limit every record route", async (t) => {
       const grantDevices = c.name === "kind" || c.name === "window" ? [a.address, b.address] : [...new Set(inside.map((k) => k.record.device))];
       t.same(devices.filter((d: string) => d !== api.serviceKey.address.toLowerCase()).sort(), grantDevices.sort(), "devices");
       t.notOk(devices.includes(api.serviceKey.address.toLowerCase()), "the access log's device is never a partner's");
+      t.same(exported.devices, [...devices].sort(), "the export lists the devices GET /v1/devices lists");
+      t.notOk(exported.devices.includes(api.serviceKey.address.toLowerCase()), "nor in an export's device lines");
     });
   }
 
@@ -77,7 +79,9 @@ t.test("grants limit every record route", async (t) => {
     await api.grant(p.id, {});
     t.equal((await api.get("/v1/records", p.key)).statusCode, 200);
     const keyId = p.key.split("_")[1];
-    t.equal((await api.request("DELETE", `/v1/admin/keys/${keyId}`, api.adminKey)).statusCode, 204);
+    const revoked = await api.request("DELETE", `/v1/admin/keys/${keyId}`, api.adminKey);
+    t.equal(revoked.statusCode, 200);
+    t.match(revoked.json(), { id: keyId, principalId: p.id, revokedAt: String }, "answers the key as revoked");
     for (const url of ["/v1/records", `/v1/records/${known[0]!.hash}`, `/v1/records/${known[0]!.hash}/proof`, "/v1/devices", "/v1/export", "/v1/checkpoints"]) {
       const res = await api.get(url, p.key);
       t.equal(res.statusCode, 401, url);

@@ -61,8 +61,16 @@ t.test("partner create shows the key once; grant scopes it; revoke --key shuts i
   t.equal(granted.code, 0, granted.stderr);
   t.match(JSON.parse(granted.stdout), { site: "plant-a", kind: "reading" });
 
+  const grantId = JSON.parse(granted.stdout).id;
+  const revokedGrant = await otledger(["partner", "revoke", "--grant", String(grantId)], auth);
+  t.equal(revokedGrant.code, 0, revokedGrant.stderr);
+  t.match(JSON.parse(revokedGrant.stdout), { revoked: "grant", grant: { id: grantId, principalId: principal.id, site: "plant-a", revokedAt: String } }, "prints the revoked grant");
+
   const revoked = await otledger(["partner", "revoke", "--key", keyId], auth);
   t.equal(revoked.code, 0, revoked.stderr);
+  const shown = JSON.parse(revoked.stdout);
+  t.match(shown, { revoked: "key", key: { id: keyId, principalId: principal.id, label: "initial", revokedAt: String } }, "prints the revoked key, not null");
+  t.ok(Date.parse(shown.key.revokedAt) <= Date.now(), "revokedAt is an RFC 3339 instant");
   t.equal((await api.get("/v1/records?limit=1", apiKey)).statusCode, 401, "a revoked key is refused");
 });
 
