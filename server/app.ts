@@ -11,6 +11,7 @@ import { installErrorHandler } from "./http/errors.ts";
 import { frontErrorOptions } from "./http/client-errors.ts";
 import { installJsonBodyParser } from "./http/json-body.ts";
 import { installNotFound } from "./http/not-found.ts";
+import { LOAD_SHEDDING, shedLoad } from "./http/load-shedding.ts";
 import { ingestRoutes } from "./ingest/route.ts";
 import { opsRoutes } from "./ops/routes.ts";
 import { ledgerPlugin, type LedgerPluginOptions } from "./plugins/ledger.ts";
@@ -36,14 +37,7 @@ export const otledgerApp = fp<AppOptions>(async (app, opts) => {
   await app.register(openapiDocs); // first: it documents the routes registered after it
   await app.register(ledgerPlugin, opts);
   if (opts.workers !== false) await app.register(workersPlugin, { leaderUrl: opts.database.appUrl ?? opts.database.ownerUrl });
-  await app.register(underPressure, {
-    maxEventLoopDelay: 1000,
-    maxEventLoopUtilization: 0.98,
-    exposeStatusRoute: false,
-    pressureHandler: (_req, reply, type, value) => {
-      reply.code(503).header("retry-after", "1").send({ statusCode: 503, code: "under_pressure", message: `server under pressure (${type} ${value})`, path: [] });
-    },
-  });
+  await app.register(underPressure, { ...LOAD_SHEDDING, exposeStatusRoute: false, pressureHandler: shedLoad });
   await app.register(opsRoutes);
   await app.register(async (v1) => {
     await v1.register(ingestRoutes);
