@@ -9,7 +9,7 @@ import { stopTestCluster } from "../helpers/postgres.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { openExportStream } from "../../auditor/format/export-api.ts";
 import { auditLines, codesOf } from "./fixture/audit-lines.ts";
-import { auditService, auditorKey, copyDatabase, newServiceKeys, startService } from "./fixture/drill-service.ts";
+import { auditTamperedCopy, auditorKey, copyDatabase, newServiceKeys, startService } from "./fixture/drill-service.ts";
 
 const chain = await startTestChain();
 const keys = newServiceKeys();
@@ -35,24 +35,7 @@ t.teardown(async () => {
   await stopTestCluster();
 });
 
-let copies = 0;
-async function auditDatabase(tamper?: (db: pg.Client) => Promise<void>) {
-  const database = await copyDatabase(ledger.database, `missing_${process.pid}_${++copies}`);
-  const db = new pg.Client({ connectionString: database.ownerUrl });
-  await db.connect();
-  try {
-    await db.query("SET session_replication_role = replica");
-    await tamper?.(db);
-  } finally {
-    await db.end();
-  }
-  const service = await startService(chain, keys, { database, workers: false });
-  try {
-    return await auditService(service, await auditorKey(service, keys.adminKey), chain.rpcUrl);
-  } finally {
-    await service.close();
-  }
-}
+const auditDatabase = (tamper?: (db: pg.Client) => Promise<void>) => auditTamperedCopy(chain, keys, ledger, tamper);
 
 /** Every row of the device: its records, envelopes, registry mirror and API metadata (and, if asked, its leaves). */
 const deleteDevice = (address: string, withLeaves: boolean) => async (db: pg.Client) => {
@@ -102,7 +85,7 @@ t.test("every row of a device deleted, its leaves too: the root mismatch names i
 });
 
 t.test("an export that leaves out a registered device's line: DEVICE_MISSING_FROM_EXPORT, and nothing else", async (t) => {
-  const database = await copyDatabase(ledger.database, `missing_${process.pid}_${++copies}`);
+  const database = await copyDatabase(ledger.database, `missing_${process.pid}_export`);
   const service = await startService(chain, keys, { database, workers: false });
   t.teardown(() => service.close());
   const lines: Record<string, any>[] = [];

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { codesOf } from "./fixture/audit-lines.ts";
 import { runCli } from "./fixture/run-cli.ts";
-import { auditService, auditorKey, copyDatabase, newServiceKeys, startService } from "./fixture/drill-service.ts";
+import { auditTamperedCopy, auditorKey, copyDatabase, newServiceKeys, startService } from "./fixture/drill-service.ts";
 
 const chain = await startTestChain();
 const keys = newServiceKeys();
@@ -126,25 +126,8 @@ const drills: { name: string; expect: string; tamper: () => Promise<void> }[] = 
   } },
 ];
 
-let copies = 0;
-/** Copies the ledger's database, lets `tamper` edit it as superuser, serves it with the real app and audits the export. */
-async function auditDatabase(tamper?: () => Promise<void>) {
-  const database = await copyDatabase(ledger.database, `drill_${process.pid}_${++copies}`);
-  db = new pg.Client({ connectionString: database.ownerUrl });
-  await db.connect();
-  try {
-    await db.query("SET session_replication_role = replica");
-    await tamper?.();
-  } finally {
-    await db.end();
-  }
-  const service = await startService(chain, keys, { database, workers: false });
-  try {
-    return await auditService(service, await auditorKey(service, keys.adminKey), chain.rpcUrl);
-  } finally {
-    await service.close();
-  }
-}
+/** Copies the ledger's database, lets `tamper` edit it as superuser (through `db`), serves it and audits the export. */
+const auditDatabase = (tamper?: () => Promise<void>) => auditTamperedCopy(chain, keys, ledger, async (client) => { db = client; await tamper?.(); });
 
 const table: string[][] = [];
 t.test("the untampered ledger audits clean", async (t) => {
