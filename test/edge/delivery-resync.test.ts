@@ -91,7 +91,8 @@ t.test("an unenrolled device backs off while new records keep arriving, with one
   const attempts: number[] = [];
   const alarms: DeliveryAlarm[] = [];
   let recovered = 0;
-  const { device, spool, sender } = await setup("backoff", 30, undefined, {
+  // fewer pending records than an envelope holds: each retry's envelope is larger (its seq range grows)
+  const { device, spool, sender } = await setup("backoff", 3, undefined, {
     register: false, backoff, onAlarm: (a) => alarms.push(a), onFailure: () => attempts.push(performance.now()), onRecovered: () => recovered++,
   });
   sender.start();
