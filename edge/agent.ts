@@ -99,7 +99,20 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
     sender.kick();
     return records;
   };
-  const capture = new OpcuaCapture({ config, userPassword, now, sink, log });
+  const endpoint = config.opcua.endpoint;
+  const { acceptUnknown } = config.opcua.serverTrust;
+  if (acceptUnknown && config.opcua.securityMode !== "None") log.error({ endpoint }, "opcua.serverTrust.acceptUnknown is set: ANY server certificate is trusted, so an impostor at this address would get the OPC UA password and feed signed readings; pin the PLC's thumbprint instead");
+  const capture = new OpcuaCapture({
+    config, userPassword, now, sink, log,
+    onState: (state) => { if (state === "connected") alarms.clear((a) => a.code === "opcua_server_untrusted"); },
+    trust: {
+      onUntrusted: (cert) => raise({
+        code: "opcua_server_untrusted", key: `opcua_server_untrusted:${endpoint}:${cert.thumbprint}`, evidence: { endpoint, ...cert },
+        message: `OPC UA server at ${endpoint} presented an untrusted certificate ${cert.thumbprint}${cert.subject ? ` (${cert.subject})` : ""}, filed in ${cert.rejectedDir}; not connecting. If it is the PLC's, trust it: otledger edge trust ${cert.thumbprint}`,
+      }),
+      onAcceptedUnknown: (cert) => log.error({ endpoint, thumbprint: cert.thumbprint, subject: cert.subject }, "unknown OPC UA server certificate accepted because opcua.serverTrust.acceptUnknown is set"),
+    },
+  });
   metrics = createAgentMetrics(spool, () => capture.state, () => alarms.list());
 
   const status = (): AgentStatus => ({

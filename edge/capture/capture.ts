@@ -12,7 +12,7 @@ import {
 import { toTimestamp, type EventBody } from "../../core/index.ts";
 import type { AgentConfig, NodeConfig } from "../config.ts";
 import type { RecordDraft } from "../spool/spool.ts";
-import { createOpcuaClient, openSession } from "./opcua-connect.ts";
+import { createOpcuaClient, openSession, type TrustEvents } from "./opcua-connect.ts";
 import { EventMapper, eventFilter } from "./opcua-events.ts";
 import { notificationKey, readingBody } from "./opcua-values.ts";
 
@@ -29,6 +29,8 @@ export interface CaptureOptions {
   sink: (drafts: RecordDraft[]) => void;
   log: Logger;
   onState?: (state: ConnectionState) => void;
+  /** server certificate refused / accepted unknown (see server-trust.ts) */
+  trust?: TrustEvents;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -88,7 +90,7 @@ export class OpcuaCapture {
 
   private async connectOnce(): Promise<void> {
     const { opcua } = this.opts.config;
-    const client = createOpcuaClient({ opcua });
+    const client = createOpcuaClient({ opcua }, this.opts.trust);
     this.client = client;
     client.on("connection_lost", () => this.onLost());
     client.on("after_reconnection", (err?: Error | null) => {
