@@ -39,6 +39,7 @@ export class OpcuaCapture {
   state: ConnectionState = "connecting";
   readonly ready: Promise<void>;
   private client: OPCUAClient | null = null;
+  private connecting: Promise<void> | null = null;
   private session: ClientSession | null = null;
   private subscription: ClientSubscription | null = null;
   private stopped = false;
@@ -65,7 +66,13 @@ export class OpcuaCapture {
 
   /** Connects in the background (retrying with backoff); `ready` resolves once monitoring runs. */
   start(): void {
-    void this.connectLoop();
+    this.reconnectFromScratch();
+  }
+
+  /** One connect loop at a time: a second one would orphan the first one's client (still retrying after stop). */
+  private reconnectFromScratch(): void {
+    if (this.stopped || this.connecting) return;
+    this.connecting = this.teardown().then(() => this.connectLoop()).finally(() => { this.connecting = null; });
   }
 
   private async connectLoop(): Promise<void> {
@@ -74,6 +81,7 @@ export class OpcuaCapture {
     for (let attempt = 1; !this.stopped; attempt++) {
       try {
         await this.connectOnce();
+        if (this.stopped) return void (await this.teardown()); // stopped while connecting
         if (this.lostAt) this.onRestored();
         this.setState("connected");
         this.opts.log.info({ endpoint: opcua.endpoint, attempt }, "OPC UA monitoring started");
@@ -94,12 +102,19 @@ export class OpcuaCapture {
     this.client = client;
     client.on("connection_lost", () => this.onLost());
     client.on("after_reconnection", (err?: Error | null) => {
+      if (client !== this.client) return;
       if (!err) return this.onRestored();
       // node-opcua could not repair the session: start over with a fresh client and session
       this.opts.log.warn({ err: err.message }, "OPC UA session could not be repaired; reconnecting from scratch");
-      void this.teardown().then(() => this.connectLoop());
+      this.reconnectFromScratch();
     });
-    client.on("reconnection_attempt_has_failed", (err: Error) => this.opts.log.warn({ err: err.message }, "OPC UA reconnection attempt failed"));
+    client.on("reconnection_attempt_has_failed", (err: Error) => {
+      if (client !== this.client) return;
+      this.opts.log.warn({ err: err.message }, "OPC UA reconnection attempt failed");
+      // another certificate answers at the endpoint: leave node-opcua's reconnection (it would retry forever
+      // with the old server's key) for our own loop, which checks each new certificate from scratch
+      if (/BadCertificate/.test(err.message)) this.reconnectFromScratch();
+    });
     // the first connection must not wait forever inside node-opcua: our loop owns that retry
     let timer: NodeJS.Timeout | undefined;
     try {

@@ -6,7 +6,7 @@
  * `opcua.serverTrust.pinnedThumbprints`. `opcua.serverTrust.acceptUnknown: true` trusts any certificate (lab only).
  */
 import { createHash, X509Certificate } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { OPCUACertificateManager, StatusCodes, type StatusCode } from "node-opcua";
 
@@ -135,12 +135,15 @@ export async function trustServerCertificate(pkiDir: string, fileOrThumbprint: s
     }
     der = found.der;
   }
-  const manager = new OPCUACertificateManager({ rootFolder: pkiDir });
-  await manager.initialize();
-  try {
-    await manager.trustCertificate(der);
-  } finally {
-    await manager.dispose();
-  }
-  return describeCertificate(der);
+  // Plain file moves, no node-opcua store lock: a running agent holds that lock across processes, and its next
+  // connection attempt opens a fresh store that reads trusted/ again. The file name is node-opcua's own.
+  const info = describeCertificate(der);
+  const trustedDir = join(pkiDir, "trusted", "certs");
+  mkdirSync(trustedDir, { recursive: true });
+  const name = `${(info.subject.match(/CN=([^,]*)/)?.[1] ?? "certificate").replace(/[^\w.@-]/g, "_")}[${info.thumbprint}].pem`;
+  const tmp = join(trustedDir, `.${name}.tmp`);
+  writeFileSync(tmp, new X509Certificate(der).toString());
+  renameSync(tmp, join(trustedDir, name));
+  for (const c of certificatesIn(join(pkiDir, "rejected"))) if (c.thumbprint === info.thumbprint) rmSync(c.file, { force: true });
+  return info;
 }
