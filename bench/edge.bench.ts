@@ -103,7 +103,7 @@ if (role === "sim") {
     producedPerSecond: Math.round(producedN / seconds), ackedReadingsPerSecond: Math.round(ackedN / seconds),
     agentCpuMsPer1kReadings: Number(((cpu.user + cpu.system) / 1000 / (ackedN / 1000)).toFixed(1)),
     agentCpuCores: Number(((cpu.user + cpu.system) / 1e6 / seconds).toFixed(2)),
-    pendingAtEnd: stats.pending, deliveryLagSecondsAtEnd: stats.oldestPendingMs === null ? 0 : Number(((Date.now() - stats.oldestPendingMs) / 1000).toFixed(2)),
+    pendingAtEnd: stats.pending, deliveryLagSecondsAtEnd: Number(((stats.oldestPendingAgeMs ?? 0) / 1000).toFixed(2)),
     goalReadingsPerSecond: 5000,
     selfAudit: AUDIT, verifiedPerSecond: Math.round(verifiedN / seconds),
     spoolMs: Object.fromEntries(Object.entries(spoolMs).map(([k, v]) => [k, Math.round(v)])),

@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pino } from "pino";
 import { envelopeDomain, toTimestamp, type Eip712Domain, type EventBody } from "../core/index.ts";
+import { AlarmBook, type Alarm, type AlarmInput } from "./alarms.ts";
 import { OpcuaCapture, type ConnectionState, type Logger } from "./capture/capture.ts";
 import { readSecret, type AgentConfig } from "./config.ts";
 import { startControlServer } from "./control-server.ts";
@@ -13,6 +14,7 @@ import { SelfAudit } from "./delivery/self-audit.ts";
 import { EnvelopeSender } from "./delivery/sender.ts";
 import { loadDeviceWallet } from "./keys.ts";
 import { createAgentMetrics } from "./metrics.ts";
+import { AlarmStore } from "./spool/alarm-store.ts";
 import { Spool, type RecordDraft } from "./spool/spool.ts";
 
 export interface AgentOptions {
@@ -28,7 +30,8 @@ export interface AgentStatus {
   ledger: { url: string; lastSentSeq: number; domain: { chainId: string; contract: string } | null };
   spool: ReturnType<Spool["stats"]>;
   selfAudit: { enabled: boolean; verified: number };
-  alarms: { code: string; message: string; at: string; seq?: number }[];
+  /** active alarms, one per condition; persistent ones (with evidence) are kept in the spool across restarts */
+  alarms: Alarm[];
 }
 export type AgentHandle = Awaited<ReturnType<typeof startAgent>>;
 
@@ -40,14 +43,13 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
   const device = wallet.address.toLowerCase();
   const userPassword = config.opcua.credentials ? readSecret(config.opcua.credentials, "opcua.credentials", env) : undefined;
 
-  const alarms: AgentStatus["alarms"] = [];
   let metrics: ReturnType<typeof createAgentMetrics> | null = null;
-  const raise = (a: { code: string; message: string; seq?: number }) => {
-    alarms.push({ ...a, at: toTimestamp(now()) });
-    if (alarms.length > 100) alarms.shift();
-    metrics?.alarms.inc({ code: a.code });
-  };
-  const spool = new Spool(config.spool.dir, { device, maxBytes: config.spool.maxBytes, whenFull: config.spool.whenFull, synchronous: config.spool.synchronous, now: () => now().getTime(), onAlarm: (a) => { log.error({ code: a.code }, a.message); raise(a); } });
+  let book: AlarmBook | null = null;
+  const raise = (a: AlarmInput) => void book?.raise(a);
+  const spool = new Spool(config.spool.dir, { device, maxBytes: config.spool.maxBytes, whenFull: config.spool.whenFull, synchronous: config.spool.synchronous, now: () => now().getTime(), onAlarm: raise });
+  const alarmStore = new AlarmStore(config.spool.dir);
+  book = new AlarmBook({ store: alarmStore, now, log, onRaised: (a) => metrics?.alarms.inc({ code: a.code }) });
+  const alarms = book;
   const apiKey = config.ledger.apiKey ? readSecret(config.ledger.apiKey, "ledger.apiKey", env) : undefined;
   const client = new LedgerClient(config.ledger.url, config.delivery.requestTimeoutMs, apiKey);
 
@@ -79,6 +81,7 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
   const sender = new EnvelopeSender({
     spool, client, signer: wallet, device, domain: resolveDomain, maxRecords: config.envelope.maxRecords, lingerMs: config.envelope.lingerMs,
     backoff: new Backoff(config.delivery.initialBackoffMs, config.delivery.maxBackoffMs), log, now: () => now().getTime(), onAlarm: raise,
+    onRecovered: () => alarms.clear((a) => a.code.startsWith("ledger_")),
     onDelivered: (d) => metrics?.envelopes.inc({ outcome: d.replay ? "replay" : "accepted" }),
     onFailure: (kind) => metrics?.deliveryFailures.inc({ kind }),
     ...(options.onEnvelopeTiming ? { onTiming: options.onEnvelopeTiming } : {}),
@@ -96,8 +99,21 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
     sender.kick();
     return records;
   };
-  const capture = new OpcuaCapture({ config, userPassword, now, sink, log });
-  metrics = createAgentMetrics(spool, () => capture.state, () => now().getTime());
+  const endpoint = config.opcua.endpoint;
+  const { acceptUnknown } = config.opcua.serverTrust;
+  if (acceptUnknown && config.opcua.securityMode !== "None") log.error({ endpoint }, "opcua.serverTrust.acceptUnknown is set: ANY server certificate is trusted, so an impostor at this address would get the OPC UA password and feed signed readings; pin the PLC's thumbprint instead");
+  const capture = new OpcuaCapture({
+    config, userPassword, now, sink, log,
+    onState: (state) => { if (state === "connected") alarms.clear((a) => a.code === "opcua_server_untrusted"); },
+    trust: {
+      onUntrusted: (cert) => raise({
+        code: "opcua_server_untrusted", key: `opcua_server_untrusted:${endpoint}:${cert.thumbprint}`, evidence: { endpoint, ...cert },
+        message: `OPC UA server at ${endpoint} presented an untrusted certificate ${cert.thumbprint}${cert.subject ? ` (${cert.subject})` : ""}, filed in ${cert.rejectedDir}; not connecting. If it is the PLC's, trust it: otledger edge trust ${cert.thumbprint}`,
+      }),
+      onAcceptedUnknown: (cert) => log.error({ endpoint, thumbprint: cert.thumbprint, subject: cert.subject }, "unknown OPC UA server certificate accepted because opcua.serverTrust.acceptUnknown is set"),
+    },
+  });
+  metrics = createAgentMetrics(spool, () => capture.state, () => alarms.list());
 
   const status = (): AgentStatus => ({
     device,
@@ -105,7 +121,7 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
     ledger: { url: config.ledger.url, lastSentSeq: sender.lastSentSeq, domain: domain ? { chainId: String(domain.chainId), contract: domain.verifyingContract } : null },
     spool: spool.stats(),
     selfAudit: { enabled: audit !== null, verified: (audit as SelfAudit | null)?.verifiedTotal ?? 0 },
-    alarms: [...alarms],
+    alarms: alarms.list(),
   });
   const addEvents = (events: { body: EventBody; at: Date }[]) =>
     sink(events.map((e) => ({ kind: "event" as const, ts: toTimestamp(e.at), body: e.body }))).map((r) => ({ seq: r.seq, hash: spool.hashOf(r.seq) ?? "" }));
@@ -129,6 +145,7 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
       await (audit as SelfAudit | null)?.stop();
       (chain as ChainFactsReader | null)?.close();
       await control.close();
+      alarmStore.close();
       spool.close();
     },
   };

@@ -1,27 +1,11 @@
 /** CLI glue: `otledger edge …` and `otledger simulate`. User mistakes print one clear line, never a stack trace. */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import type { Command } from "commander";
+import { readFileSync } from "node:fs";
+import { CommanderError, InvalidArgumentError, Option, type Command } from "commander";
 import { parseCmmsCsv } from "./capture/cmms-csv.ts";
-import { loadConfig, readSecret, type AgentConfig } from "./config.ts";
+import { listServerCertificates, trustServerCertificate } from "./capture/server-trust.ts";
+import { AGENT_TIMEOUT_MS, callAgent, formatStatus, loadQuietly, offlineStatus } from "./cli-agent.ts";
+import { ConfigError, loadConfig, readSecret, type AgentConfig } from "./config.ts";
 import { createKeystore } from "./keys.ts";
-
-/**
- * node:sqlite prints an ExperimentalWarning on first load; operators would read it as a fault. Silence that one
- * warning, then load the modules that use it.
- */
-async function loadQuietly<T>(load: () => Promise<T>): Promise<T> {
-  const emit = process.emitWarning;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    if (/SQLite is an experimental feature/.test(String(warning))) return;
-    (emit as (...a: unknown[]) => void).call(process, warning, ...rest);
-  }) as typeof process.emitWarning;
-  try {
-    return await load();
-  } finally {
-    process.emitWarning = emit;
-  }
-}
 
 export { registerSimulateCommand } from "./simulator/command.ts";
 
@@ -43,34 +27,42 @@ export function cliAction<A extends unknown[]>(fn: (...args: A) => Promise<void>
   };
 }
 
-/** URL of the running agent's control endpoint (from control.json in the spool dir, else the configured port). */
-function agentUrl(config: AgentConfig): string {
-  const file = join(config.spool.dir, "control.json");
-  if (existsSync(file)) return (JSON.parse(readFileSync(file, "utf8")) as { url: string }).url;
-  return `http://${config.control.host}:${config.control.port}`;
+/** The agent config: --config, else $OTLEDGER_EDGE_CONFIG, else ./plant.yaml (the README's copy of plant.example.yaml). */
+function configOption(): Option {
+  return new Option("-c, --config <file>", "agent config (YAML or JSON)").env("OTLEDGER_EDGE_CONFIG").default(DEFAULT_CONFIG);
+}
+const DEFAULT_CONFIG = "plant.yaml";
+
+function loadAgentConfig(file: string): AgentConfig {
+  try {
+    return loadConfig(file);
+  } catch (err) {
+    if (err instanceof ConfigError && err.code === "config_unreadable" && file === DEFAULT_CONFIG) {
+      throw new ConfigError("config_unreadable", "", `no ${DEFAULT_CONFIG} in ${process.cwd()}: pass --config <file> or set OTLEDGER_EDGE_CONFIG`);
+    }
+    throw err;
+  }
 }
 
-async function callAgent(config: AgentConfig, path: string, body?: unknown): Promise<unknown> {
-  const url = agentUrl(config);
-  let res: Response;
-  try {
-    res = await fetch(`${url}${path}`, body === undefined ? {} : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  } catch {
-    throw Object.assign(new Error(`the edge agent is not running (no answer at ${url}); start it with: otledger edge --config <file>`), { code: "agent_not_running" });
-  }
-  const answer = (await res.json()) as { message?: string; code?: string };
-  if (!res.ok) throw Object.assign(new Error(answer.message ?? `agent answered ${res.status}`), { code: answer.code ?? "agent_error" });
-  return answer;
-}
+const timeoutOption = (fallback: number) =>
+  new Option("--timeout-ms <ms>", "how long to wait for the running agent").default(fallback).argParser((v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a positive integer");
+    return n;
+  });
 
 export function registerEdgeCommands(program: Command): Command {
   const edge = program.command("edge").description("plant edge agent: OPC UA capture, signed records, crash-safe spool, delivery");
+  // usage errors (missing option, unknown command) exit 2 like every other CLI error; inherited by the subcommands
+  edge.exitOverride((err) => {
+    throw err.exitCode === 1 ? new CommanderError(2, err.code, err.message) : err;
+  });
 
   edge.command("run", { isDefault: true })
     .description("run the agent")
-    .requiredOption("-c, --config <file>", "agent config (YAML or JSON)")
+    .addOption(configOption())
     .action(cliAction(async (opts: { config: string }) => {
-      const config = loadConfig(opts.config);
+      const config = loadAgentConfig(opts.config);
       const { startAgent } = await loadQuietly(() => import("./agent.ts"));
       const agent = await startAgent(config);
       process.stdout.write(`edge agent ${agent.device} running; control ${agent.control.url}\n`);
@@ -97,74 +89,72 @@ export function registerEdgeCommands(program: Command): Command {
       const password = readSecret({ passwordEnv: opts.passwordFile ? undefined : opts.passwordEnv, passwordFile: opts.passwordFile }, "keygen");
       const address = await createKeystore(keystore, password, { overwrite: Boolean(opts.force), scryptN: 2 ** opts.scryptLogN });
       process.stdout.write(`${address}\n`);
-      process.stderr.write(`device key written to ${keystore}; enroll ${address} with LedgerAnchor.registerDevice\n`);
+      process.stderr.write(`device key written to ${keystore}; enroll it with: otledger device enroll ${address} --site <site> --label <label>\n`);
     }));
 
   edge.command("event")
     .description("record a manual event through the running agent")
-    .requiredOption("-c, --config <file>", "agent config")
+    .addOption(configOption())
+    .addOption(timeoutOption(AGENT_TIMEOUT_MS))
     .requiredOption("--type <type>", "maintenance | calibration | inspection | note | alarm | alarm_cleared | outage")
     .requiredOption("--text <text>", "what was done or observed")
     .option("--asset <asset>", "asset, e.g. P-101")
     .option("--work-order <wo>", "work order, e.g. WO-123")
     .option("--actor <who>", "who did it")
     .option("--at <time>", "when (ISO 8601); default now")
-    .action(cliAction(async (opts: { config: string; type: string; text: string; asset?: string; workOrder?: string; actor?: string; at?: string }) => {
-      const config = loadConfig(opts.config);
+    .action(cliAction(async (opts: { config: string; timeoutMs: number; type: string; text: string; asset?: string; workOrder?: string; actor?: string; at?: string }) => {
+      const config = loadAgentConfig(opts.config);
       const event = { type: opts.type, text: opts.text, asset: opts.asset ?? null, workOrder: opts.workOrder ?? null, actor: opts.actor ?? null, ...(opts.at ? { at: new Date(opts.at).toISOString() } : {}) };
-      const answer = (await callAgent(config, "/v1/events", event)) as { records: { seq: number; hash: string }[] };
+      const answer = (await callAgent(config, "/v1/events", event, opts.timeoutMs)) as { records: { seq: number; hash: string }[] };
       for (const r of answer.records) process.stdout.write(`recorded seq ${r.seq} ${r.hash}\n`);
     }));
 
   edge.command("import-csv")
     .description("import maintenance events from a CMMS CSV export through the running agent")
-    .requiredOption("-c, --config <file>", "agent config")
+    .addOption(configOption())
+    .addOption(timeoutOption(60_000))
     .argument("<csv>", "CSV file with a header row")
-    .action(cliAction(async (csv: string, opts: { config: string }) => {
-      const config = loadConfig(opts.config);
+    .action(cliAction(async (csv: string, opts: { config: string; timeoutMs: number }) => {
+      const config = loadAgentConfig(opts.config);
       const events = parseCmmsCsv(readFileSync(csv, "utf8")).map((e) => ({ ...e.body, at: e.at.toISOString() }));
-      const answer = (await callAgent(config, "/v1/events/batch", { events })) as { records: { seq: number }[] };
+      const answer = (await callAgent(config, "/v1/events/batch", { events }, opts.timeoutMs)) as { records: { seq: number }[] };
       process.stdout.write(`imported ${answer.records.length} events (seq ${answer.records[0]?.seq}..${answer.records.at(-1)?.seq})\n`);
     }));
 
   edge.command("status")
-    .description("show the agent's spool, delivery, self-audit and OPC UA state")
-    .requiredOption("-c, --config <file>", "agent config")
+    .description("show the agent's spool, delivery, self-audit, OPC UA state and alarms (from the spool if the agent is down)")
+    .addOption(configOption())
+    .addOption(timeoutOption(AGENT_TIMEOUT_MS))
     .option("--json", "print JSON")
-    .action(cliAction(async (opts: { config: string; json?: boolean }) => {
-      const config = loadConfig(opts.config);
+    .action(cliAction(async (opts: { config: string; timeoutMs: number; json?: boolean }) => {
+      const config = loadAgentConfig(opts.config);
       let status: Record<string, unknown>;
       try {
-        status = (await callAgent(config, "/status")) as Record<string, unknown>;
+        status = (await callAgent(config, "/status", undefined, opts.timeoutMs)) as Record<string, unknown>;
       } catch (err) {
-        if ((err as { code?: string }).code !== "agent_not_running") throw err;
-        status = { agent: "not running", spool: await spoolOffline(config) };
+        const code = (err as { code?: string }).code;
+        if (code !== "agent_not_running" && code !== "agent_not_answering") throw err;
+        status = await offlineStatus(config, code === "agent_not_running" ? "not running" : "not answering");
       }
       if (opts.json) return void process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
       process.stdout.write(formatStatus(status));
     }));
+
+  edge.command("trust")
+    .description("trust an OPC UA server certificate (a PEM/DER file, or the thumbprint of a refused one); without an argument, list them")
+    .addOption(configOption())
+    .argument("[certificate]", "certificate file, or SHA-1 thumbprint of a certificate in <pkiDir>/rejected")
+    .action(cliAction(async (certificate: string | undefined, opts: { config: string }) => {
+      const config = loadAgentConfig(opts.config);
+      const pkiDir = config.opcua.pkiDir!;
+      if (certificate === undefined) {
+        const { rejected, trusted } = listServerCertificates(pkiDir);
+        const line = (state: string) => (c: { thumbprint: string; subject: string }) => `${state.padEnd(9)} ${c.thumbprint}${c.subject ? `  ${c.subject}` : ""}\n`;
+        return void process.stdout.write([...rejected.map(line("refused")), ...trusted.map(line("trusted"))].join("") || `no server certificates in ${pkiDir} yet\n`);
+      }
+      const cert = await loadQuietly(() => trustServerCertificate(pkiDir, certificate));
+      process.stdout.write(`trusted ${cert.thumbprint}${cert.subject ? ` (${cert.subject})` : ""}\n`);
+      process.stderr.write(`a running agent connects at its next attempt; its certificate store: ${pkiDir}\n`);
+    }));
   return edge;
-}
-
-async function spoolOffline(config: AgentConfig): Promise<unknown> {
-  if (!existsSync(join(config.spool.dir, "spool.sqlite"))) return "no spool yet";
-  const { Spool } = await loadQuietly(() => import("./spool/spool.ts"));
-  const device = readDeviceFromSpool(config);
-  const spool = new Spool(config.spool.dir, { device, maxBytes: config.spool.maxBytes, whenFull: config.spool.whenFull });
-  try { return spool.stats(); } finally { spool.close(); }
-}
-
-function readDeviceFromSpool(config: AgentConfig): string {
-  const keystore = JSON.parse(readFileSync(config.device.keystore, "utf8")) as { address?: string };
-  return `0x${String(keystore.address ?? "").replace(/^0x/i, "")}`.toLowerCase();
-}
-
-function formatStatus(s: Record<string, unknown>): string {
-  const lines: string[] = [];
-  const walk = (obj: unknown, prefix: string) => {
-    if (obj && typeof obj === "object" && !Array.isArray(obj)) for (const [k, v] of Object.entries(obj)) walk(v, prefix ? `${prefix}.${k}` : k);
-    else lines.push(`${prefix.padEnd(28)} ${Array.isArray(obj) ? (obj.length ? JSON.stringify(obj) : "none") : String(obj)}`);
-  };
-  walk(s, "");
-  return `${lines.join("\n")}\n`;
 }

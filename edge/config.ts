@@ -37,8 +37,15 @@ export const ConfigSchema = z.strictObject({
     securityMode: z.enum(["None", "Sign", "SignAndEncrypt"]).default("None"),
     securityPolicy: z.enum(["None", "Basic256Sha256"]).default("None"),
     credentials: z.strictObject({ username: z.string().min(1), ...secretSource.shape }).optional(),
-    /** client certificate store; defaults to <spool.dir>/pki */
+    /** client certificate store and server trust lists (trusted/, rejected/); defaults to <spool.dir>/pki */
     pkiDir: z.string().min(1).optional(),
+    /** which server certificates the agent accepts (Sign/SignAndEncrypt); unknown ones are refused by default */
+    serverTrust: z.strictObject({
+      /** SHA-1 thumbprints of server certificates to trust (as `otledger edge trust` or UaExpert show them) */
+      pinnedThumbprints: z.array(z.string().regex(/^(?:[0-9a-fA-F]{2}[:\s]?){19}[0-9a-fA-F]{2}$/, "expected a SHA-1 thumbprint: 40 hex digits, colons allowed")).default([]),
+      /** trust ANY server certificate (lab only: an impostor would get the user password); logged loudly */
+      acceptUnknown: z.boolean().default(false),
+    }).default({ pinnedThumbprints: [], acceptUnknown: false }),
     publishingInterval: z.number().int().min(10).max(60_000).default(100),
     nodes: z.array(NodeSchema).min(1),
     events: z.array(EventSourceConfigSchema).default([]),
@@ -125,6 +132,7 @@ export function parseConfig(raw: unknown, baseDir = "."): AgentConfig {
   if (c.device.passwordFile) c.device.passwordFile = resolve(baseDir, c.device.passwordFile);
   c.spool.dir = resolve(baseDir, c.spool.dir);
   c.opcua.pkiDir = resolve(baseDir, c.opcua.pkiDir ?? resolve(c.spool.dir, "pki"));
+  c.opcua.serverTrust.pinnedThumbprints = c.opcua.serverTrust.pinnedThumbprints.map((t) => t.replace(/[:\s]/g, "").toLowerCase());
   if (c.ledger.apiKey?.passwordFile) c.ledger.apiKey.passwordFile = resolve(baseDir, c.ledger.apiKey.passwordFile);
   if (c.opcua.credentials?.passwordFile) c.opcua.credentials.passwordFile = resolve(baseDir, c.opcua.credentials.passwordFile);
   return c;

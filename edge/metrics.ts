@@ -1,11 +1,12 @@
 /** Prometheus metrics of one agent (prom-client, own registry), served on the loopback control port. */
 import { Counter, Gauge, Registry } from "prom-client";
+import type { Alarm } from "./alarms.ts";
 import type { ConnectionState } from "./capture/capture.ts";
 import type { Spool } from "./spool/spool.ts";
 
 export const CONNECTION_STATES: ConnectionState[] = ["connecting", "connected", "reconnecting", "stopped"];
 
-export function createAgentMetrics(spool: Spool, connectionState: () => ConnectionState, now: () => number = Date.now) {
+export function createAgentMetrics(spool: Spool, connectionState: () => ConnectionState, activeAlarms: () => readonly Alarm[] = () => []) {
   const registry = new Registry();
   const stat = () => spool.stats();
   new Gauge({ name: "otledger_edge_spool_pending_records", help: "Records produced but not yet acknowledged by the ledger", registers: [registry], collect() { this.set(stat().pending); } });
@@ -15,11 +16,20 @@ export function createAgentMetrics(spool: Spool, connectionState: () => Connecti
   new Gauge({ name: "otledger_edge_last_anchored_seq", help: "Every record up to this seq left the spool verified as anchored (or evicted, see evicted_unaudited)", registers: [registry], collect() { this.set(stat().lastAnchoredSeq); } });
   new Gauge({
     name: "otledger_edge_delivery_lag_seconds", help: "Age of the oldest record not yet acknowledged (0 when none)", registers: [registry],
-    collect() { const oldest = stat().oldestPendingMs; this.set(oldest === null ? 0 : Math.max(0, (now() - oldest) / 1000)); },
+    collect() { this.set((stat().oldestPendingAgeMs ?? 0) / 1000); },
   });
   new Gauge({
     name: "otledger_edge_opcua_connection_state", help: "1 for the current OPC UA connection state", labelNames: ["state"], registers: [registry],
     collect() { const s = connectionState(); for (const state of CONNECTION_STATES) this.set({ state }, state === s ? 1 : 0); },
+  });
+  new Gauge({
+    name: "otledger_edge_alarms_active", help: "Alarms active now, by code (persistent ones survive restarts)", labelNames: ["code"], registers: [registry],
+    collect() {
+      this.reset();
+      const counts = new Map<string, number>();
+      for (const a of activeAlarms()) counts.set(a.code, (counts.get(a.code) ?? 0) + 1);
+      for (const [code, n] of counts) this.set({ code }, n);
+    },
   });
   return {
     registry,

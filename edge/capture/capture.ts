@@ -12,7 +12,7 @@ import {
 import { toTimestamp, type EventBody } from "../../core/index.ts";
 import type { AgentConfig, NodeConfig } from "../config.ts";
 import type { RecordDraft } from "../spool/spool.ts";
-import { createOpcuaClient, openSession } from "./opcua-connect.ts";
+import { createOpcuaClient, openSession, type TrustEvents } from "./opcua-connect.ts";
 import { EventMapper, eventFilter } from "./opcua-events.ts";
 import { notificationKey, readingBody } from "./opcua-values.ts";
 
@@ -29,6 +29,8 @@ export interface CaptureOptions {
   sink: (drafts: RecordDraft[]) => void;
   log: Logger;
   onState?: (state: ConnectionState) => void;
+  /** server certificate refused / accepted unknown (see server-trust.ts) */
+  trust?: TrustEvents;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,6 +39,7 @@ export class OpcuaCapture {
   state: ConnectionState = "connecting";
   readonly ready: Promise<void>;
   private client: OPCUAClient | null = null;
+  private connecting: Promise<void> | null = null;
   private session: ClientSession | null = null;
   private subscription: ClientSubscription | null = null;
   private stopped = false;
@@ -63,7 +66,13 @@ export class OpcuaCapture {
 
   /** Connects in the background (retrying with backoff); `ready` resolves once monitoring runs. */
   start(): void {
-    void this.connectLoop();
+    this.reconnectFromScratch();
+  }
+
+  /** One connect loop at a time: a second one would orphan the first one's client (still retrying after stop). */
+  private reconnectFromScratch(): void {
+    if (this.stopped || this.connecting) return;
+    this.connecting = this.teardown().then(() => this.connectLoop()).finally(() => { this.connecting = null; });
   }
 
   private async connectLoop(): Promise<void> {
@@ -72,6 +81,7 @@ export class OpcuaCapture {
     for (let attempt = 1; !this.stopped; attempt++) {
       try {
         await this.connectOnce();
+        if (this.stopped) return void (await this.teardown()); // stopped while connecting
         if (this.lostAt) this.onRestored();
         this.setState("connected");
         this.opts.log.info({ endpoint: opcua.endpoint, attempt }, "OPC UA monitoring started");
@@ -88,16 +98,23 @@ export class OpcuaCapture {
 
   private async connectOnce(): Promise<void> {
     const { opcua } = this.opts.config;
-    const client = createOpcuaClient({ opcua });
+    const client = createOpcuaClient({ opcua }, this.opts.trust);
     this.client = client;
     client.on("connection_lost", () => this.onLost());
     client.on("after_reconnection", (err?: Error | null) => {
+      if (client !== this.client) return;
       if (!err) return this.onRestored();
       // node-opcua could not repair the session: start over with a fresh client and session
       this.opts.log.warn({ err: err.message }, "OPC UA session could not be repaired; reconnecting from scratch");
-      void this.teardown().then(() => this.connectLoop());
+      this.reconnectFromScratch();
     });
-    client.on("reconnection_attempt_has_failed", (err: Error) => this.opts.log.warn({ err: err.message }, "OPC UA reconnection attempt failed"));
+    client.on("reconnection_attempt_has_failed", (err: Error) => {
+      if (client !== this.client) return;
+      this.opts.log.warn({ err: err.message }, "OPC UA reconnection attempt failed");
+      // another certificate answers at the endpoint: leave node-opcua's reconnection (it would retry forever
+      // with the old server's key) for our own loop, which checks each new certificate from scratch
+      if (/BadCertificate/.test(err.message)) this.reconnectFromScratch();
+    });
     // the first connection must not wait forever inside node-opcua: our loop owns that retry
     let timer: NodeJS.Timeout | undefined;
     try {

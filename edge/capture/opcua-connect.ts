@@ -1,18 +1,22 @@
 /** Builds the node-opcua client and session from the agent config (security policy/mode, user identity, PKI). */
 import {
-  MessageSecurityMode, OPCUACertificateManager, OPCUAClient, SecurityPolicy, UserTokenType, type ClientSession, type UserIdentityInfo,
+  MessageSecurityMode, OPCUAClient, SecurityPolicy, UserTokenType, type ClientSession, type UserIdentityInfo,
 } from "node-opcua";
 import type { AgentConfig } from "../config.ts";
+import { ServerTrustManager, type ServerTrustOptions } from "./server-trust.ts";
 
 export interface ConnectOptions {
   opcua: AgentConfig["opcua"];
   /** password for opcua.credentials, already read from env/file */
   userPassword?: string | undefined;
 }
+export type TrustEvents = Pick<ServerTrustOptions, "onUntrusted" | "onAcceptedUnknown">;
 
-export function createOpcuaClient({ opcua }: ConnectOptions): OPCUAClient {
-  // Plant servers usually present self-signed certificates; the agent trusts on first use and keeps them in its PKI dir.
-  const clientCertificateManager = new OPCUACertificateManager({ rootFolder: opcua.pkiDir ?? null, automaticallyAcceptUnknownCertificate: true });
+export function createOpcuaClient({ opcua }: ConnectOptions, events: TrustEvents = {}): OPCUAClient {
+  // Unknown server certificates are refused (and filed in <pkiDir>/rejected) unless trusted or pinned: see server-trust.ts.
+  const clientCertificateManager = new ServerTrustManager({
+    pkiDir: opcua.pkiDir!, pinnedThumbprints: opcua.serverTrust.pinnedThumbprints, acceptUnknown: opcua.serverTrust.acceptUnknown, ...events,
+  });
   return OPCUAClient.create({
     applicationName: "otledger-edge",
     applicationUri: "urn:otledger:edge",

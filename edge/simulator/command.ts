@@ -33,6 +33,7 @@ export function registerSimulateCommand(program: Command): Command {
       });
       process.stdout.write(`plant simulator listening on ${sim.endpointUrl}\n`);
       process.stdout.write(`security: None, Basic256Sha256 Sign / SignAndEncrypt; users: ${users.map((u) => u.username).join(", ")}${opts.anonymous ? " (anonymous allowed)" : ""}\n`);
+      process.stdout.write(`server certificate thumbprint: ${sim.certificateThumbprint} (trust it with: otledger edge trust ${sim.certificateThumbprint})\n`);
       process.stdout.write(`tags (nodeId ns=1;s=<tag>):\n${sim.tags.map((t) => `  ${t.tag}${t.unit ? ` [${t.unit.displayName.text}]` : ""}`).join("\n")}\n`);
       const shutdown = async () => {
         await sim.stop();

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import {
   DataType, LocalizedText, MessageSecurityMode, OPCUACertificateManager, OPCUAServer, SecurityPolicy, StatusCode, StatusCodes,
 } from "node-opcua";
+import { createHash } from "node:crypto";
 import { buildPlantAddressSpace, type PlantAddressSpace } from "./address-space.ts";
 import { PlantModel, type PumpId } from "./plant-model.ts";
 import { buildTagTable, type TagSpec } from "./tags.ts";
@@ -42,6 +43,8 @@ export interface EventInput {
 export interface SimulatorHandle {
   endpointUrl: string;
   port: number;
+  /** SHA-1 thumbprint of the server's application certificate (what an agent must trust or pin) */
+  certificateThumbprint: string;
   tags: TagSpec[];
   model: PlantModel;
   stop(): Promise<void>;
@@ -137,6 +140,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   return {
     endpointUrl: `opc.tcp://127.0.0.1:${port}/otledger-sim`,
     port,
+    certificateThumbprint: createHash("sha1").update(server.getCertificate()).digest("hex"),
     tags,
     model,
     async stop() {

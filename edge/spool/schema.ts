@@ -47,4 +47,19 @@ export function migrate(db: DatabaseSync, synchronous: SpoolSync = "FULL"): void
     CREATE INDEX IF NOT EXISTS records_by_state ON records (state, seq);
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `);
+  migrateAlarms(db);
+}
+
+/** Alarms that must outlive the process (e.g. the ledger broke an acknowledgement), with their evidence. */
+export function migrateAlarms(db: DatabaseSync): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS alarms (
+      key TEXT PRIMARY KEY,
+      code TEXT NOT NULL,
+      message TEXT NOT NULL,
+      raised_ms INTEGER NOT NULL,
+      seq INTEGER,
+      evidence TEXT
+    );
+  `);
 }

@@ -16,46 +16,12 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { canonicalString, leafHash, toHex32, toTimestamp, type EventBody, type Hex32, type ReadingBody, type Record } from "../../core/index.ts";
-import { migrate, RecordState, type SpoolSync } from "./schema.ts";
+import { canonicalString, leafHash, toHex32, toTimestamp, type EventBody, type Hex32, type Record } from "../../core/index.ts";
+import { migrate, RecordState } from "./schema.ts";
+import { SpoolError, type AwaitingAudit, type RecordDraft, type SpooledRecord, type SpoolOptions, type SpoolStats, type StoredReceipt } from "./types.ts";
 
-export type RecordDraft = { kind: "reading"; ts: string; body: ReadingBody } | { kind: "event"; ts: string; body: EventBody };
-export interface SpooledRecord {
-  seq: number;
-  hash: Hex32;
-  json: string;
-  createdMs: number;
-}
-/** A delivered record awaiting self-audit; `envelope` is the acknowledged envelope (receipt) holding it, if known. */
-export type AwaitingAudit = { seq: number; hash: Hex32; json: string; sentMs: number; envelope: { firstSeq: number; lastSeq: number } | null };
-export type SpoolAlarm = { code: "spool_full" | "spool_evicted_unaudited"; message: string };
-export interface SpoolOptions {
-  device: string;
-  maxBytes: number;
-  whenFull: "keep-oldest" | "keep-newest";
-  synchronous?: SpoolSync;
-  now?: () => number;
-  onAlarm?: (alarm: SpoolAlarm) => void;
-}
-export interface SpoolStats {
-  pending: number;
-  sent: number;
-  bytes: number;
-  lastSeq: number;
-  lastHash: Hex32 | null;
-  oldestPendingMs: number | null;
-  refusedReadings: number;
-  evictedUnaudited: number;
-  lastAnchoredSeq: number;
-}
-
-export class SpoolError extends Error {
-  readonly code: "spool_device_mismatch";
-  constructor(code: "spool_device_mismatch", message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+export type { AwaitingAudit, RecordDraft, SpoolAlarm, SpoolOptions, SpooledRecord, SpoolStats, StoredReceipt } from "./types.ts";
+export { SpoolError } from "./types.ts";
 
 export class Spool {
   readonly file: string;
@@ -231,6 +197,12 @@ export class Spool {
     });
   }
 
+  /** Receipts of acknowledged envelopes that hold records from `fromSeq` on: the ledger's word that it stored them. */
+  receiptsFrom(fromSeq: number): StoredReceipt[] {
+    return (this.db.prepare("SELECT first_seq, last_seq, received_ms, receipt FROM receipts WHERE last_seq >= ? ORDER BY first_seq").all(fromSeq) as { first_seq: number; last_seq: number; received_ms: number; receipt: string }[])
+      .map((r) => ({ firstSeq: r.first_seq, lastSeq: r.last_seq, receivedAt: new Date(r.received_ms).toISOString(), receipt: JSON.parse(r.receipt) as unknown }));
+  }
+
   /** The ledger lacks records from `seq` on (e.g. after a 409): send them again if we still hold them. */
   resetToPending(fromSeq: number): number {
     this.db.prepare("DELETE FROM receipts WHERE last_seq >= ?").run(fromSeq);
@@ -286,7 +258,8 @@ export class Spool {
       bytes: this.bytes,
       lastSeq: this.lastSeq,
       lastHash: this.lastHash,
-      oldestPendingMs: pending?.oldest ?? null,
+      oldestPendingAt: pending ? new Date(pending.oldest).toISOString() : null,
+      oldestPendingAgeMs: pending ? Math.max(0, this.opts.now() - pending.oldest) : null,
       refusedReadings: this.refusedTotal,
       evictedUnaudited: this.evictedTotal,
       lastAnchoredSeq: this.lastAnchoredSeq(),

@@ -1,11 +1,13 @@
 // User mistakes give one clear line (with the field path or the cause) and exit 2, never a stack trace.
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import t from "tap";
 import { ConfigError, parseConfig, readSecret } from "../../edge/config.ts";
 import { loadDeviceWallet } from "../../edge/keys.ts";
-import { PASSWORD, PW_ENV, makeKeystore, tempDir } from "./helpers.ts";
+import { Spool } from "../../edge/spool/spool.ts";
+import { PASSWORD, PW_ENV, makeKeystore, runCli, tempDir } from "./helpers.ts";
 
 const CLI = join(import.meta.dirname, "fixtures/otledger.ts");
 function otledger(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -85,4 +87,48 @@ t.test("CLI: bad config file, wrong keystore password, keygen", async (t) => {
   t.equal((await loadDeviceWallet(keystore, PASSWORD)).address.toLowerCase(), address, "the keystore holds that key");
   const again = otledger(["edge", "keygen", "--keystore", keystore, "--password-env", "KG_PW"], { KG_PW: PASSWORD });
   t.match(again.stderr, /already exists.*\[keystore_exists\]/, "never overwrites a device key silently");
+  t.match(keygen.stderr, `enroll it with: otledger device enroll ${address} --site`, "names the command that enrolls it");
+});
+
+t.test("README commands: edge status and edge event find ./plant.yaml, time out on a hung agent and read the spool", async (t) => {
+  const dir = tempDir("readme");
+  const key = await makeKeystore(dir);
+  writeFileSync(join(dir, "plant.yaml"), [
+    "opcua:", "  endpoint: opc.tcp://127.0.0.1:1/none", "  nodes:", "    - { nodeId: ns=1;s=P-101.Flow, tag: P-101.Flow }",
+    "device:", `  keystore: ${key.file}`, `  passwordEnv: ${PW_ENV}`, "ledger:", "  url: http://127.0.0.1:9", "spool:", "  dir: spool", "control:", "  port: 0",
+  ].join("\n"));
+  // a record produced a minute ago, still pending
+  const spool = new Spool(join(dir, "spool"), { device: key.address, maxBytes: 1e9, whenFull: "keep-oldest", now: () => Date.now() - 60_000 });
+  spool.appendEvent({ type: "note", asset: null, workOrder: null, actor: null, text: "pending" }, new Date());
+  spool.close();
+  // an agent that accepts connections and never answers (stopped with SIGSTOP, or hung)
+  const hung = createServer(() => {});
+  await new Promise<void>((r) => hung.listen(0, "127.0.0.1", () => r()));
+  t.teardown(() => { hung.close(); });
+  const port = (hung.address() as { port: number }).port;
+  writeFileSync(join(dir, "spool", "control.json"), JSON.stringify({ url: `http://127.0.0.1:${port}`, pid: 1 }));
+
+  const status = await runCli(["edge", "status", "--json", "--timeout-ms", "500"], { cwd: dir });
+  t.equal(status.code, 0, status.stderr);
+  const s = JSON.parse(status.stdout) as { agent: string; spool: { pending: number; oldestPendingAt: string; oldestPendingAgeMs: number } };
+  t.equal(s.agent, "not answering", "no --config needed; the hung agent is reported, not waited for");
+  t.equal(s.spool.pending, 1, "the spool read from disk");
+  t.ok(s.spool.oldestPendingAgeMs >= 60_000 && s.spool.oldestPendingAgeMs < 3_600_000, `oldestPendingAgeMs is an age (${s.spool.oldestPendingAgeMs})`);
+  t.ok(Math.abs(Date.parse(s.spool.oldestPendingAt) - (Date.now() - 60_000)) < 30_000, "oldestPendingAt is when it was produced");
+
+  const event = await runCli(["edge", "event", "--type", "maintenance", "--asset", "P-101", "--text", "seal", "--timeout-ms", "500"], { cwd: dir });
+  t.equal(event.code, 2);
+  t.match(event.stderr, /did not answer within 500 ms.*\[agent_not_answering\]/);
+
+  const noConfig = await runCli(["edge", "status"], { cwd: tempDir("empty") });
+  t.equal(noConfig.code, 2, "no plant.yaml here: a configuration error");
+  t.match(noConfig.stderr, /no plant\.yaml in .*pass --config <file> or set OTLEDGER_EDGE_CONFIG \[config_unreadable\]/);
+  const usage = await runCli(["edge", "event", "--asset", "P-101"], { cwd: dir });
+  t.equal(usage.code, 2, "a usage error exits 2");
+  t.match(usage.stderr, /required option '--type <type>' not specified/);
+});
+
+t.test("the real bin: a usage error in otledger edge exits 2", async (t) => {
+  const r = await runCli(["edge", "event"], { cwd: tempDir("bin"), entry: join(import.meta.dirname, "../../bin/otledger.ts") });
+  t.equal(r.code, 2, r.stderr);
 });

@@ -21,7 +21,8 @@ const draft = (i: number): RecordDraft => ({
   body: { tag: "B-201.DrumPressure", nodeId: "ns=1;s=B-201.DrumPressure", value: { t: "Double", v: 10 + i / 100 }, unit: "bar", status: 0, sourceTs: null, serverTs: null },
 });
 
-async function setup(name: string, count: number, onDelivered?: (d: { replay: boolean }) => void, opts: { register?: boolean; onAlarm?: (a: DeliveryAlarm) => void } = {}) {
+type SetupOptions = { register?: boolean; onAlarm?: (a: DeliveryAlarm) => void; backoff?: Backoff; onFailure?: () => void; onRecovered?: () => void };
+async function setup(name: string, count: number, onDelivered?: (d: { replay: boolean }) => void, opts: SetupOptions = {}) {
   const wallet = Wallet.createRandom();
   const device = wallet.address.toLowerCase();
   if (opts.register !== false) await ledger.chain.registerDevice(device);
@@ -30,7 +31,8 @@ async function setup(name: string, count: number, onDelivered?: (d: { replay: bo
   const records = spool.pending(count).map((r) => RecordSchema.parse(JSON.parse(r.json)));
   const sender = new EnvelopeSender({
     spool, client: new LedgerClient(ledger.url, 5000), signer: wallet, device, domain: async () => ledger.domain,
-    maxRecords: 20, lingerMs: 0, backoff: new Backoff(20, 200), log: testLog, ...(onDelivered ? { onDelivered } : {}), ...(opts.onAlarm ? { onAlarm: opts.onAlarm } : {}),
+    maxRecords: 20, lingerMs: 0, backoff: opts.backoff ?? new Backoff(20, 200), log: testLog, ...(onDelivered ? { onDelivered } : {}), ...(opts.onAlarm ? { onAlarm: opts.onAlarm } : {}),
+    ...(opts.onFailure ? { onFailure: opts.onFailure } : {}), ...(opts.onRecovered ? { onRecovered: opts.onRecovered } : {}),
   });
   return { wallet, device, spool, records, sender };
 }
@@ -77,5 +79,36 @@ t.test("a device not enrolled yet: one alarm, records kept, delivered once it is
   await waitFor(() => spool.stats().pending === 0 || undefined, { what: "delivery after enrollment" });
   await sender.stop();
   t.same(chainBreaks(await ledgerRecords(ledger, device)), [], "all 30 delivered in one chain");
+  spool.close();
+});
+
+t.test("an unenrolled device backs off while new records keep arriving, with one alarm until it is enrolled", async (t) => {
+  // the agent kicks the sender on every OPC UA publish; a kick must not cut a backoff short
+  const delays: number[] = [];
+  const backoff = new Backoff(100, 400, () => 1);
+  const next = backoff.next.bind(backoff);
+  backoff.next = () => { const d = next(); delays.push(d); return d; };
+  const attempts: number[] = [];
+  const alarms: DeliveryAlarm[] = [];
+  let recovered = 0;
+  // fewer pending records than an envelope holds: each retry's envelope is larger (its seq range grows)
+  const { device, spool, sender } = await setup("backoff", 3, undefined, {
+    register: false, backoff, onAlarm: (a) => alarms.push(a), onFailure: () => attempts.push(performance.now()), onRecovered: () => recovered++,
+  });
+  sender.start();
+  let i = 100;
+  const feeder = setInterval(() => { spool.append([draft(i++)]); sender.kick(); }, 10);
+  await waitFor(() => attempts.length >= 4 || undefined, { what: "four rejected attempts" });
+  clearInterval(feeder);
+  const gaps = attempts.slice(1).map((at, k) => at - attempts[k]!);
+  t.ok(gaps.every((gap, k) => gap >= delays[k]! - 5), `each retry waited its backoff (gaps ${gaps.map(Math.round)} ms, delays ${delays.slice(0, gaps.length)} ms)`);
+  t.same(delays.slice(0, 4), [100, 200, 400, 400], "exponential up to maxBackoffMs");
+  t.equal(alarms.length, 1, "one alarm, although the envelope's seq range grew with every attempt");
+  t.match(alarms[0], { code: "ledger_rejected", key: "ledger_rejected:403:device_unknown" });
+  await ledger.chain.registerDevice(device);
+  await waitFor(() => spool.stats().pending === 0 || undefined, { what: "delivery after enrollment" });
+  await sender.stop();
+  t.equal(recovered, 1, "the alarm's condition is reported over once an envelope is accepted");
+  t.same(chainBreaks(await ledgerRecords(ledger, device)), [], "all delivered in one chain");
   spool.close();
 });

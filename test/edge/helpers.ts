@@ -1,5 +1,6 @@
 /** Shared pieces of the edge tests: keystores, configs, a quiet logger, spool inspection. */
-import { mkdtempSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -60,4 +61,20 @@ export function spoolRecords(spoolDir: string): { record: Record; state: number 
   } finally {
     db.close();
   }
+}
+
+/** Writes a parsed config back as a JSON file for the CLI (paths are already absolute). */
+export function writeConfigFile(dir: string, config: AgentConfig, name = "plant.json"): string {
+  const file = join(dir, name);
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
+}
+
+/** Runs the otledger CLI (test entry point, see fixtures/otledger.ts) without blocking this process. */
+export async function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; entry?: string } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const entry = options.entry ?? join(import.meta.dirname, "fixtures/otledger.ts");
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--experimental-strip-types", "--no-warnings", entry, ...args], { encoding: "utf8", env: { ...process.env, ...options.env }, cwd: options.cwd, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : null) : 0, stdout, stderr }));
+  });
 }

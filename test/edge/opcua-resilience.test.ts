@@ -43,7 +43,8 @@ for (const securityMode of ["Sign", "SignAndEncrypt"] as const) {
     const key = await makeKeystore(dir);
     const config = edgeConfig({
       endpoint: sim.endpointUrl, dir, keystore: key.file,
-      opcua: { securityMode, securityPolicy: "Basic256Sha256", credentials: { username: "historian", passwordEnv: "OTLEDGER_TEST_OPCUA_PW" } },
+      // the simulator's certificate is pinned: an unknown one is refused (opcua-trust.test.ts)
+      opcua: { securityMode, securityPolicy: "Basic256Sha256", credentials: { username: "historian", passwordEnv: "OTLEDGER_TEST_OPCUA_PW" }, serverTrust: { pinnedThumbprints: [sim.certificateThumbprint] } },
     });
     const agent = await startAgent(config, { log: testLog });
     t.teardown(async () => { await agent.stop(); await sim.stop(); });
