@@ -1,0 +1,20 @@
+// Bytes on disk of one database after VACUUM: the whole database and each table with its indexes and TOAST.
+import pg from "pg";
+
+export type Sizes = { database: number; tables: Record<string, number> };
+
+export async function vacuumAndMeasure(url: string): Promise<Sizes> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query("VACUUM (ANALYZE)");
+    await c.query("CHECKPOINT");
+    const db = await c.query<{ size: string }>("SELECT pg_database_size(current_database()) AS size");
+    const t = await c.query<{ name: string; size: string }>(
+      "SELECT c.relname AS name, pg_total_relation_size(c.oid) AS size FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 2 DESC",
+    );
+    return { database: Number(db.rows[0]!.size), tables: Object.fromEntries(t.rows.map((r) => [r.name, Number(r.size)])) };
+  } finally {
+    await c.end();
+  }
+}
