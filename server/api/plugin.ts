@@ -4,7 +4,6 @@
 import fp from "fastify-plugin";
 import helmet from "@fastify/helmet";
 import { Wallet } from "ethers";
-import { envelopeDomainV2 } from "../../core/v2/index.ts";
 import { DEV_KEYS } from "../runtime/local-chain.ts";
 import { AccessLog } from "./access-log.ts";
 import { installAccessHook } from "./access-hook.ts";
@@ -42,7 +41,7 @@ export const otledgerApi = fp<ApiOptions>(async (app, opts) => {
   }
   const registrar = new Registrar(ctx.chain, registrarKey);
   await ensureAdmin(ctx.db, opts.adminKey, opts.print ?? ((line) => process.stdout.write(line + "\n")));
-  const accessLog = new AccessLog(ctx.db, envelopeDomainV2(ctx.chain.chainId, ctx.chain.contractAddress), opts.serviceKey);
+  const accessLog = new AccessLog(ctx.db, ctx.domain, opts.serviceKey);
   await ensureServiceDevice(ctx.chain, registrar, accessLog.address);
   app.addHook("onClose", () => accessLog.close());
   const cache = new VerifiedKeyCache();
