@@ -18,7 +18,8 @@ export const RecordsQuery = queryObject({
   cursor: Cursor.optional().describe("nextCursor of the previous page"),
   limit: Limit(1000, 100),
 }).refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), { path: ["to"], message: "to must be after from" })
-  .refine((q) => !(q.tag !== undefined && (q.eventType !== undefined || q.asset !== undefined)), { path: ["tag"], message: "tag selects readings and series, eventType and asset events: give one kind of filter" })
+  .refine((q) => !(q.tag !== undefined && q.eventType !== undefined), { path: ["eventType"], message: "tag selects readings and series, eventType events: give one" })
+  .refine((q) => !(q.tag !== undefined && q.asset !== undefined), { path: ["asset"], message: "tag selects readings and series, asset events: give one" })
   .refine((q) => !(q.tag !== undefined && q.kind === "event"), { path: ["tag"], message: "tag selects readings and series, not events" })
   .refine((q) => !((q.eventType !== undefined || q.asset !== undefined) && q.kind !== undefined && q.kind !== "event"), { path: ["kind"], message: "eventType and asset select events" });
 export type RecordsQuery = z.infer<typeof RecordsQuery>;

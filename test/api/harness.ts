@@ -5,8 +5,8 @@
  *   const partner = await api.principal("acme", "partner");   // { id, key }
  *   await api.grant(partner.id, { site: "plant-1" });
  *   const res = await api.get("/v1/records?limit=5", partner.key);
- *   const device = await api.deviceV2();                      // TestDeviceV2, registered on-chain
- *   await api.submit(device.envelope(api.domainV2, 3));
+ *   const device = await api.newDevice();                     // TestDeviceV2, registered on-chain
+ *   await api.submit(device.envelope(api.domain, 3));         // v2 envelope (series by default)
  */
 import type { LightMyRequestResponse } from "fastify";
 import { Wallet } from "ethers";
@@ -15,8 +15,6 @@ import { generateKey } from "../../server/api/keys.ts";
 import type { Config } from "../../server/config.ts";
 import { startTestLedger, type TestLedger } from "../helpers/ledger.ts";
 import type { TestChain } from "../helpers/chain.ts";
-import { envelopeDomainV2, type Eip712DomainV2 } from "../../core/v2/index.ts";
-import { TestDeviceV2 } from "../helpers/envelopes-v2.ts";
 
 export type ApiLedger = TestLedger & {
   adminKey: string;
@@ -26,10 +24,6 @@ export type ApiLedger = TestLedger & {
   principal(name: string, role: "admin" | "partner" | "auditor"): Promise<{ id: number; key: string }>;
   grant(principalId: number, grant: Record<string, unknown>): Promise<{ id: number }>;
   enroll(device: { address: string }, site: string): Promise<void>;
-  /** The v2 EIP-712 domain (version "2") of this chain and contract. */
-  domainV2: Eip712DomainV2;
-  /** A v2 test device with a random key, registered on-chain (device role) unless register is false. */
-  deviceV2(options?: { register?: boolean }): Promise<TestDeviceV2>;
 };
 
 export async function startApiLedger(options: { config?: Partial<Config>; api?: Partial<ApiOptions>; chain?: TestChain; workers?: boolean; database?: { ownerUrl: string; appUrl: string } } = {}): Promise<ApiLedger> {
@@ -52,12 +46,6 @@ export async function startApiLedger(options: { config?: Partial<Config>; api?: 
   });
   const api: ApiLedger = {
     ...ledger, url, adminKey, serviceKey, request,
-    domainV2: envelopeDomainV2(ledger.chain.chainId, ledger.chain.contract),
-    async deviceV2({ register = true } = {}) {
-      const device = new TestDeviceV2();
-      if (register) await ledger.chain.registerDevice(device.address);
-      return device;
-    },
     get: (path, key) => request("GET", path, key),
     async principal(name, role) {
       const p = await request("POST", "/v1/admin/principals", adminKey, { name, role });
