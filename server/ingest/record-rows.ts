@@ -8,7 +8,7 @@ import { from as copyFrom } from "pg-copy-streams";
 import type { FullRecord } from "../../core/v2/index.ts";
 import type { VerifiedEnvelope } from "./verify.ts";
 
-const COLUMNS = [
+export const COLUMNS = [
   "device", "seq", "hash", "prev", "stream", "stream_seq", "stream_prev", "kind", "from_ts", "to_ts", "ts", "envelope_id",
   "header", "stream_name", "stream_salt", "salt", "body", "personal", "personal_salt", "samples", "event_type", "asset",
 ] as const;
@@ -22,7 +22,8 @@ export async function copyRecords(client: pg.PoolClient, envelopeId: number, v: 
 /** `raw` is COPY text already (bytea); every other string is escaped. */
 type Cell = string | number | null | { raw: string };
 
-function rowText(r: FullRecord, hash: string, canonical: string, envelopeId: number): string {
+/** One record's row as COPY text (bench/ingest.bench.ts uses it for its raw COPY baseline). */
+export function rowText(r: FullRecord, hash: string, canonical: string, envelopeId: number): string {
   const h = r.header;
   const q = queryColumns(r);
   const cells: Cell[] = [
