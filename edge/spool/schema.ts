@@ -17,12 +17,12 @@
  * lose the last commits (and then never half a transaction, so both chains stay whole).
  */
 import type { DatabaseSync } from "node:sqlite";
-import { SpoolError } from "./types.ts";
+import { SpoolError, type SpoolSync } from "./types.ts";
 
 export const RecordState = { pending: 0, sent: 1 } as const;
 export const SPOOL_SCHEMA_VERSION = 2;
 
-export type SpoolSync = "FULL" | "NORMAL";
+export type { SpoolSync } from "./types.ts";
 
 export function migrate(db: DatabaseSync, file: string, synchronous: SpoolSync = "FULL"): void {
   db.exec(`

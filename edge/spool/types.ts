@@ -1,7 +1,9 @@
 /** Shapes the spool hands out and takes in (protocol v2: samples into series windows, events, sealed records). */
 import type { Hex32 } from "../../core/index.ts";
 import type { EventBody, FullRecord, OpcValueV2, Personal } from "../../core/v2/index.ts";
-import type { SpoolSync } from "./schema.ts";
+
+/** FULL: each commit fsyncs (survives power loss); NORMAL (WAL): survives process crashes, not power loss. */
+export type SpoolSync = "FULL" | "NORMAL";
 
 /** How long a tag's series window stays open: until `seconds` have passed (sample time or agent clock) or it holds `maxSamples`. */
 export type WindowConfig = { seconds: number; maxSamples: number };
