@@ -63,7 +63,7 @@ t.test("self-audit verifies anchored records against the chain and purges them",
   await waitFor(() => agent.spool.stats().lastAnchoredSeq >= seq || undefined, { what: `self-audit up to seq ${seq}`, timeoutMs: 60_000 });
   t.same(agent.status().alarms, [], "no alarm: every record verified within the SLA");
   t.same(agent.status().ledger.domain, { chainId: String(ledger.chain.chainId), contract: ledger.chain.contract.toLowerCase() }, "domain discovered from GET /v1/info");
-  t.notOk(spoolRecords(config.spool.dir).some((r) => r.record.seq <= seq && r.state === 1), "verified records were purged");
+  t.notOk(spoolRecords(config.spool.dir).some((r) => r.record.header.seq <= seq && r.state === 1), "verified records were purged");
 });
 
 t.test("metrics and status report the pipeline", async (t) => {

@@ -57,7 +57,7 @@ t.test("acknowledged records lost by the ledger: persistent alarm with the recei
   const evidence = alarm.evidence as { expectedSeq: number; receipts: { firstSeq: number; lastSeq: number; receipt: { records: { seq: number; hash: string }[] } }[] };
   t.equal(evidence.expectedSeq, cut, "the ledger's own answer: it expects the first lost seq");
   t.same(evidence.receipts.map((r) => [r.firstSeq, r.lastSeq]), receipts.slice(1).map((r) => [r.firstSeq, r.lastSeq]), "every receipt for the lost records is kept");
-  const signed = new Map(spoolRecords(config.spool.dir).map((r) => [r.record.seq, r]));
+  const signed = new Map(spoolRecords(config.spool.dir).map((r) => [r.record.header.seq, r]));
   t.ok(evidence.receipts.flatMap((r) => r.receipt.records).every((r) => signed.has(r.seq)), "the receipts name records the agent signed");
 
   const rows = await waitFor(async () => { const r = await ledgerRecords(ledger, agent.device); return r.length > acknowledgedThrough ? r : undefined; }, { what: "lost records sent again" });

@@ -76,14 +76,14 @@ t.test("an envelope proof that does not verify against the chain is alarmed and 
   const alarm = await waitFor(() => alarms("self_audit_failed")[0], { what: "verification alarm", timeoutMs: 30_000 });
   t.match(alarm.message, /log_range_inclusion: log_root_mismatch/, "names the failed check");
   t.equal(agent.spool.stats().lastAnchoredSeq, 0, "nothing purged on a bad proof");
-  t.ok(spoolRecords(config.spool.dir).some((r) => r.record.seq === alarm.seq! && r.state === 1), "the record stays in the spool");
+  t.ok(spoolRecords(config.spool.dir).some((r) => r.record.header.seq === alarm.seq! && r.state === 1), "the record stays in the spool");
 });
 
 t.test("honest proofs verify and purge", async (t) => {
   tamper = false;
   const target = agent.sender.lastSentSeq;
   await waitFor(() => agent.spool.stats().lastAnchoredSeq >= target || undefined, { what: `verified up to ${target}`, timeoutMs: 30_000 });
-  t.notOk(spoolRecords(config.spool.dir).some((r) => r.record.seq <= target), "verified records purged");
+  t.notOk(spoolRecords(config.spool.dir).some((r) => r.record.header.seq <= target), "verified records purged");
   const routes = await edgeReads();
   t.ok(routes.includes("GET /v1/envelopes/:device/:firstSeq/proof"), "verified by envelope proofs");
   t.notOk(routes.includes("GET /v1/records/:hash/proof"), "no proof bundle per record");
