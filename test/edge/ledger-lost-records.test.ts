@@ -38,7 +38,11 @@ t.test("acknowledged records lost by the ledger: persistent alarm with the recei
   const dir = tempDir("lost");
   const key = await makeKeystore(dir);
   await ledger.chain.registerDevice(key.address);
-  const config = edgeConfig({ endpoint: sim.endpointUrl, dir, keystore: key.file, ledgerUrl: ledger.url, ledger: { chainId: Number(ledger.domain.chainId), contract: ledger.domain.verifyingContract } });
+  const config = edgeConfig({
+    endpoint: sim.endpointUrl, dir, keystore: key.file, ledgerUrl: ledger.url, ledger: { chainId: Number(ledger.domain.chainId), contract: ledger.domain.verifyingContract },
+    // 1 s series windows: records, and so envelopes, every second
+    opcua: { window: { seconds: 1, maxSamples: 4096 } },
+  });
   let agent = await startAgent(config, { log: testLog });
   await waitFor(() => agent.spool.receiptsFrom(0).length >= 3 || undefined, { what: "three acknowledged envelopes" });
   await agent.stop();

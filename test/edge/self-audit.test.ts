@@ -35,8 +35,8 @@ const proxy = createServer(async (req, res) => {
   let body = Buffer.from(await upstream.arrayBuffer());
   if (tamper && upstream.status === 200 && /\/proof$/.test(req.url ?? "")) {
     const proof = JSON.parse(body.toString());
-    if (proof.version === "otledger.envelope-proof/1") proof.log.proof[0] = "0x" + "ab".repeat(32);
-    else proof.record.ts = "2000-01-01T00:00:00.000Z";
+    if (proof.version === "otledger.envelope-proof/2") proof.log.proof[0] = "0x" + "ab".repeat(32);
+    else proof.record.header.ts = "2000-01-01T00:00:00.000Z";
     body = Buffer.from(JSON.stringify(proof));
   }
   res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });
@@ -50,7 +50,8 @@ await ledger.chain.registerDevice(key.address);
 const sim = await startSimulator({ tickMs: 100 });
 const config = edgeConfig({
   endpoint: sim.endpointUrl, dir, keystore: key.file, ledgerUrl: `http://127.0.0.1:${port}`,
-  opcua: { nodes: [{ nodeId: "ns=1;s=B-201.DrumPressure", tag: "B-201.DrumPressure", samplingInterval: 100 }] },
+  // 1 s series windows: a record, and so an envelope, about every second
+  opcua: { nodes: [{ nodeId: "ns=1;s=B-201.DrumPressure", tag: "B-201.DrumPressure", samplingInterval: 100 }], window: { seconds: 1, maxSamples: 4096 } },
   ledger: { rpcUrl: ledger.chain.rpcUrl, apiKey: { passwordEnv: "OTLEDGER_TEST_AUDIT_KEY2" } },
   selfAudit: { intervalMs: 100, slaMs: 1 },
 });
