@@ -2,10 +2,12 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pino } from "pino";
-import { envelopeDomain, toTimestamp, type Eip712Domain, type EventBody } from "../core/index.ts";
+import type { EventBody } from "../core/index.ts";
+import { envelopeDomainV2, recordHash, type Eip712DomainV2, type FullRecord } from "../core/v2/index.ts";
 import { AlarmBook, type Alarm, type AlarmInput } from "./alarms.ts";
-import { OpcuaCapture, type ConnectionState, type Logger } from "./capture/capture.ts";
-import { readSecret, type AgentConfig } from "./config.ts";
+import { OpcuaCapture, type CaptureBatch, type ConnectionState, type Logger } from "./capture/capture.ts";
+import { eventDraft } from "./capture/event-draft.ts";
+import { readSecret, windowsOf, type AgentConfig } from "./config.ts";
 import { startControlServer } from "./control-server.ts";
 import { Backoff } from "./delivery/backoff.ts";
 import { ChainFactsReader } from "./delivery/chain-facts.ts";
@@ -15,7 +17,7 @@ import { EnvelopeSender } from "./delivery/sender.ts";
 import { loadDeviceWallet } from "./keys.ts";
 import { createAgentMetrics } from "./metrics.ts";
 import { AlarmStore } from "./spool/alarm-store.ts";
-import { Spool, type RecordDraft } from "./spool/spool.ts";
+import { Spool } from "./spool/spool.ts";
 
 export interface AgentOptions {
   now?: () => Date;
@@ -46,17 +48,18 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
   let metrics: ReturnType<typeof createAgentMetrics> | null = null;
   let book: AlarmBook | null = null;
   const raise = (a: AlarmInput) => void book?.raise(a);
-  const spool = new Spool(config.spool.dir, { device, maxBytes: config.spool.maxBytes, whenFull: config.spool.whenFull, synchronous: config.spool.synchronous, now: () => now().getTime(), onAlarm: raise });
+  const windowOf = windowsOf(config);
+  const spool = new Spool(config.spool.dir, { device, maxBytes: config.spool.maxBytes, whenFull: config.spool.whenFull, synchronous: config.spool.synchronous, windowOf, now: () => now().getTime(), onAlarm: raise });
   const alarmStore = new AlarmStore(config.spool.dir);
   book = new AlarmBook({ store: alarmStore, now, log, onRaised: (a) => metrics?.alarms.inc({ code: a.code }) });
   const alarms = book;
   const apiKey = config.ledger.apiKey ? readSecret(config.ledger.apiKey, "ledger.apiKey", env) : undefined;
   const client = new LedgerClient(config.ledger.url, config.delivery.requestTimeoutMs, apiKey);
 
-  let domain: Eip712Domain | null = null;
+  let domain: Eip712DomainV2 | null = null;
   let audit: SelfAudit | null = null;
   let chain: ChainFactsReader | null = null;
-  const resolveDomain = async (): Promise<Eip712Domain> => {
+  const resolveDomain = async (): Promise<Eip712DomainV2> => {
     if (domain) return domain;
     const info = await client.info().catch((err: Error) => {
       if (config.ledger.chainId && config.ledger.contract) return null;
@@ -65,7 +68,7 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
     const chainId = info?.chainId ?? config.ledger.chainId;
     const contract = info?.contract ?? config.ledger.contract;
     if (!chainId || !contract) throw new Error("the ledger has no GET /v1/info and ledger.chainId/ledger.contract are not configured");
-    domain = envelopeDomain(chainId, contract);
+    domain = envelopeDomainV2(chainId, contract);
     if (config.selfAudit.enabled && config.ledger.rpcUrl && !audit) {
       chain = new ChainFactsReader(config.ledger.rpcUrl, contract);
       audit = new SelfAudit({
@@ -87,18 +90,33 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
     ...(options.onEnvelopeTiming ? { onTiming: options.onEnvelopeTiming } : {}),
   });
 
-  const sink = (drafts: RecordDraft[]) => {
-    const { records, refused } = spool.append(drafts);
-    let readings = 0;
+  const sealed = (records: readonly FullRecord[]) => {
     for (const r of records) {
-      if (r.kind === "reading") readings++;
-      else metrics?.events.inc({ type: r.body.type });
+      metrics?.sealed.inc({ kind: r.header.kind });
+      if (r.header.kind === "event") metrics?.events.inc({ type: (r.body as { type: string }).type });
     }
-    metrics?.readings.inc(readings);
-    if (refused) metrics?.refused.inc(refused);
-    sender.kick();
+    if (records.length > 0) sender.kick();
     return records;
   };
+  // samples and events in separate transactions: a bad event (refused by core) must not take a publish's samples with it
+  const sink = (batch: CaptureBatch) => {
+    if (batch.samples.length > 0) {
+      const r = spool.capture(batch.samples);
+      metrics?.samples.inc(r.captured);
+      if (r.refused) metrics?.refused.inc(r.refused);
+      if (r.late) metrics?.late.inc(r.late);
+      sealed(r.sealed);
+    }
+    if (batch.events.length > 0) sealed(spool.addEvents(batch.events));
+  };
+  // windows left open by a crash (SIGKILL, power cut) are sealed before anything new is captured
+  const recovered = sealed(spool.sealAll());
+  if (recovered.length > 0) log.info({ records: recovered.length, lastSeq: spool.head().lastSeq }, "sealed the series windows left open by the last run");
+  // a tag that went quiet still has its window sealed when its time is up (agent clock)
+  const tickMs = Math.max(50, Math.min(1000, ...[config.opcua.window, ...config.opcua.nodes.map((n) => windowOf(n.tag))].map((w) => (w.seconds * 1000) / 4)));
+  const sealTimer = setInterval(() => {
+    try { sealed(spool.sealDue()); } catch (err) { log.error({ err: (err as Error).message }, "sealing due series windows failed; retrying"); }
+  }, tickMs);
   const endpoint = config.opcua.endpoint;
   const { acceptUnknown } = config.opcua.serverTrust;
   if (acceptUnknown && config.opcua.securityMode !== "None") log.error({ endpoint }, "opcua.serverTrust.acceptUnknown is set: ANY server certificate is trusted, so an impostor at this address would get the OPC UA password and feed signed readings; pin the PLC's thumbprint instead");
@@ -124,7 +142,7 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
     alarms: alarms.list(),
   });
   const addEvents = (events: { body: EventBody; at: Date }[]) =>
-    sink(events.map((e) => ({ kind: "event" as const, ts: toTimestamp(e.at), body: e.body }))).map((r) => ({ seq: r.seq, hash: spool.hashOf(r.seq) ?? "" }));
+    sealed(spool.addEvents(events.map((e) => eventDraft(e.body, e.at)))).map((r) => ({ seq: r.header.seq, hash: recordHash(r.header) }));
   const control = await startControlServer(config.control.host, config.control.port, {
     addEvents, status, metrics: async () => ({ contentType: metrics!.registry.contentType, body: await metrics!.registry.metrics() }),
   });
@@ -140,7 +158,10 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
     device, config, spool, capture, sender, control, status, addEvents, metrics,
     get audit() { return audit as SelfAudit | null; },
     async stop() {
+      clearInterval(sealTimer);
       await capture.stop();
+      // shutdown seals every open window, so the records are complete and can be delivered by the next run
+      sealed(spool.sealAll());
       await sender.stop();
       await (audit as SelfAudit | null)?.stop();
       (chain as ChainFactsReader | null)?.close();

@@ -16,14 +16,28 @@ const secretSource = z.strictObject({
 
 const DeadbandSchema = z.strictObject({ type: z.enum(["absolute", "percent"]), value: z.number().min(0) });
 
+/**
+ * A tag's series window (PROTOCOL-v2 §4.1): samples are batched into one series record until `seconds` have
+ * passed since the window's first sample (by sample time, or by the agent's clock for a tag that went quiet) or
+ * it holds `maxSamples` (at most 4,096, the series limit). 60 s gives a 1 Hz tag 60 samples per record.
+ */
+export const WindowSchema = z.strictObject({
+  seconds: z.number().positive().max(86_400).default(60),
+  maxSamples: z.number().int().min(1).max(4096).default(4096),
+});
+export const DEFAULT_WINDOW_CONFIG = { seconds: 60, maxSamples: 4096 };
+
 export const NodeSchema = z.strictObject({
   nodeId: z.string().min(1),
-  tag: z.string().min(1).max(256),
+  /** the stream name of the tag's records (PROTOCOL-v2 §3.2: 1–256 characters, not starting with "@") */
+  tag: z.string().min(1).max(256).regex(/^[^@]/, "a tag name must not start with @ (reserved for @events, @access, @erasure)"),
   samplingInterval: z.number().int().min(0).max(3_600_000).default(1000),
   queueSize: z.number().int().min(1).max(100_000).default(100),
   deadband: DeadbandSchema.optional(),
   /** engineering unit recorded with each reading; omitted → read from the node's EngineeringUnits property */
   unit: z.string().min(1).max(64).nullable().optional(),
+  /** this tag's series window; fields left out come from opcua.window */
+  window: z.strictObject({ seconds: WindowSchema.shape.seconds.unwrap().optional(), maxSamples: WindowSchema.shape.maxSamples.unwrap().optional() }).optional(),
 });
 
 export const EventSourceConfigSchema = z.strictObject({
@@ -48,12 +62,20 @@ export const ConfigSchema = z.strictObject({
     }).default({ pinnedThumbprints: [], acceptUnknown: false }),
     publishingInterval: z.number().int().min(10).max(60_000).default(100),
     nodes: z.array(NodeSchema).min(1),
+    /** default series window of every node (each node may set its own `window`) */
+    window: WindowSchema.default(DEFAULT_WINDOW_CONFIG),
     events: z.array(EventSourceConfigSchema).default([]),
     reconnect: z.strictObject({
       initialDelayMs: z.number().int().min(10).default(500),
       maxDelayMs: z.number().int().min(10).default(30_000),
     }).default({ initialDelayMs: 500, maxDelayMs: 30_000 }),
   }).superRefine((o, ctx) => {
+    const seen = new Map<string, number>();
+    o.nodes.forEach((n, i) => {
+      // one tag is one stream: two nodes under one name would interleave two series in one chain
+      if (seen.has(n.tag)) ctx.addIssue({ code: "custom", path: ["nodes", i, "tag"], message: `tag ${n.tag} is already used by nodes.${seen.get(n.tag)}` });
+      seen.set(n.tag, i);
+    });
     if ((o.securityMode === "None") !== (o.securityPolicy === "None")) {
       ctx.addIssue({ code: "custom", path: ["securityMode"], message: "securityMode None goes with securityPolicy None, and Sign/SignAndEncrypt with Basic256Sha256" });
     }
@@ -104,6 +126,13 @@ export const ConfigSchema = z.strictObject({
 });
 export type AgentConfig = z.infer<typeof ConfigSchema>;
 export type NodeConfig = z.infer<typeof NodeSchema>;
+export type WindowConfig = z.infer<typeof WindowSchema>;
+
+/** Each tag's effective series window: its own fields over opcua.window; tags not configured get the default. */
+export function windowsOf(config: AgentConfig): (tag: string) => WindowConfig {
+  const byTag = new Map(config.opcua.nodes.map((n) => [n.tag, { ...config.opcua.window, ...n.window }] as const));
+  return (tag) => byTag.get(tag) ?? config.opcua.window;
+}
 
 export type ConfigErrorCode = "config_unreadable" | "config_syntax" | "config_invalid" | "secret_missing";
 export class ConfigError extends Error {

@@ -12,6 +12,7 @@ export function createAgentMetrics(spool: Spool, connectionState: () => Connecti
   new Gauge({ name: "otledger_edge_spool_pending_records", help: "Records produced but not yet acknowledged by the ledger", registers: [registry], collect() { this.set(stat().pending); } });
   new Gauge({ name: "otledger_edge_spool_unaudited_records", help: "Records acknowledged but not yet verified as anchored", registers: [registry], collect() { this.set(stat().sent); } });
   new Gauge({ name: "otledger_edge_spool_bytes", help: "Bytes of records held in the spool", registers: [registry], collect() { this.set(stat().bytes); } });
+  new Gauge({ name: "otledger_edge_open_window_samples", help: "Captured samples in open series windows (durable, not sealed yet)", registers: [registry], collect() { this.set(stat().openSamples); } });
   new Gauge({ name: "otledger_edge_last_seq", help: "Seq of the last record produced", registers: [registry], collect() { this.set(stat().lastSeq); } });
   new Gauge({ name: "otledger_edge_last_anchored_seq", help: "Every record up to this seq left the spool verified as anchored (or evicted, see evicted_unaudited)", registers: [registry], collect() { this.set(stat().lastAnchoredSeq); } });
   new Gauge({
@@ -33,9 +34,11 @@ export function createAgentMetrics(spool: Spool, connectionState: () => Connecti
   });
   return {
     registry,
-    readings: new Counter({ name: "otledger_edge_readings_total", help: "Readings recorded", registers: [registry] }),
+    samples: new Counter({ name: "otledger_edge_samples_total", help: "Samples captured into series windows (durable in the spool)", registers: [registry] }),
+    sealed: new Counter({ name: "otledger_edge_records_sealed_total", help: "Records sealed (series, reading, event)", labelNames: ["kind"], registers: [registry] }),
+    late: new Counter({ name: "otledger_edge_late_samples_total", help: "Samples older than their stream's sealed head, recorded as note events instead", registers: [registry] }),
     events: new Counter({ name: "otledger_edge_events_total", help: "Events recorded", labelNames: ["type"], registers: [registry] }),
-    refused: new Counter({ name: "otledger_edge_readings_refused_total", help: "Readings refused by the spool full policy", registers: [registry] }),
+    refused: new Counter({ name: "otledger_edge_samples_refused_total", help: "Samples refused by the spool full policy", registers: [registry] }),
     envelopes: new Counter({ name: "otledger_edge_envelopes_total", help: "Envelopes acknowledged by the ledger", labelNames: ["outcome"], registers: [registry] }),
     deliveryFailures: new Counter({ name: "otledger_edge_delivery_failures_total", help: "Failed envelope submissions", labelNames: ["kind"], registers: [registry] }),
     alarms: new Counter({ name: "otledger_edge_alarms_total", help: "Alarms raised by the agent", labelNames: ["code"], registers: [registry] }),

@@ -1,7 +1,7 @@
 /**
  * OPC UA capture: one session, one subscription (createSubscription2), monitored-item groups for the data nodes
- * and event items for the notifiers. Readings of one publish are flushed to the sink in one batch (one spool
- * transaction). Reconnection is node-opcua's (connection_lost → after_reconnection, with republish of missed
+ * and event items for the notifiers. Samples of one publish are flushed to the sink in one batch (one spool
+ * transaction) into their series windows. Reconnection is node-opcua's (connection_lost → after_reconnection, with republish of missed
  * notifications); each outage is recorded as an `outage` event at loss and at recovery. If the session cannot
  * be opened, the attempt is reported and retried with exponential backoff.
  */
@@ -11,10 +11,14 @@ import {
 } from "node-opcua";
 import { toTimestamp, type EventBody } from "../../core/index.ts";
 import type { AgentConfig, NodeConfig } from "../config.ts";
-import type { RecordDraft } from "../spool/spool.ts";
+import type { CapturedSample, EventDraft } from "../spool/types.ts";
+import { eventDraft } from "./event-draft.ts";
 import { createOpcuaClient, openSession, type TrustEvents } from "./opcua-connect.ts";
 import { EventMapper, eventFilter } from "./opcua-events.ts";
-import { notificationKey, readingBody } from "./opcua-values.ts";
+import { sampleOf } from "./opcua-values.ts";
+
+/** What one flush hands the spool: the samples of a publish (into their series windows) and events to seal. */
+export type CaptureBatch = { samples: CapturedSample[]; events: EventDraft[] };
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "stopped";
 export interface Logger {
@@ -26,7 +30,7 @@ export interface CaptureOptions {
   config: AgentConfig;
   userPassword?: string | undefined;
   now: () => Date;
-  sink: (drafts: RecordDraft[]) => void;
+  sink: (batch: CaptureBatch) => void;
   log: Logger;
   onState?: (state: ConnectionState) => void;
   /** server certificate refused / accepted unknown (see server-trust.ts) */
@@ -43,9 +47,8 @@ export class OpcuaCapture {
   private session: ClientSession | null = null;
   private subscription: ClientSubscription | null = null;
   private stopped = false;
-  private buffer: RecordDraft[] = [];
+  private buffer: CaptureBatch = { samples: [], events: [] };
   private flushScheduled = false;
-  private readonly lastKey = new Map<string, string>();
   private readonly units = new Map<string, string | null>();
   private lostAt: Date | null = null;
   private eventChain: Promise<void> = Promise.resolve();
@@ -176,13 +179,11 @@ export class OpcuaCapture {
   }
 
   private onValue(node: NodeConfig, dataValue: DataValue): void {
-    const { body, error } = readingBody(node.tag, node.nodeId, this.units.get(node.nodeId) ?? null, dataValue);
+    const { sample, error } = sampleOf(node.tag, node.nodeId, this.units.get(node.nodeId) ?? null, dataValue, this.opts.now().getTime());
     if (error) this.opts.log.warn({ tag: node.tag, err: error }, "value not representable; recorded as Null with its status");
-    // republish after a reconnection may hand back a notification already recorded
-    const key = notificationKey(body);
-    if (this.lastKey.get(node.nodeId) === key) return;
-    this.lastKey.set(node.nodeId, key);
-    this.push({ kind: "reading", ts: toTimestamp(this.opts.now()), body });
+    // a republished or initial notification already captured is recognized by the spool (persistent last key)
+    this.buffer.samples.push(sample);
+    this.scheduleFlush();
   }
 
   private async monitorEvents(nodeId: string): Promise<void> {
@@ -196,7 +197,7 @@ export class OpcuaCapture {
       // mapping may read the event type's name: keep events in arrival order
       this.eventChain = this.eventChain.then(async () => {
         const mapped = await this.mapper.map(values);
-        if (mapped) this.push({ kind: "event", ts: toTimestamp(mapped.time ?? this.opts.now()), body: mapped.body });
+        if (mapped) this.pushEvent(mapped.body, mapped.time ?? this.opts.now());
       }).catch((err) => this.opts.log.error({ err: (err as Error).message }, "could not map an OPC UA event"));
     });
   }
@@ -210,7 +211,7 @@ export class OpcuaCapture {
     this.lostAt = this.opts.now();
     this.setState("reconnecting");
     this.opts.log.warn({ endpoint: this.opts.config.opcua.endpoint }, "OPC UA connection lost; reconnecting");
-    this.push({ kind: "event", ts: toTimestamp(this.lostAt), body: this.outage(`OPC UA connection to ${this.opts.config.opcua.endpoint} lost`) });
+    this.pushEvent(this.outage(`OPC UA connection to ${this.opts.config.opcua.endpoint} lost`), this.lostAt);
   }
 
   private onRestored(): void {
@@ -221,11 +222,15 @@ export class OpcuaCapture {
     this.setState("connected");
     this.opts.log.info({ endpoint: this.opts.config.opcua.endpoint }, "OPC UA connection re-established");
     const span = since ? ` after ${((at.getTime() - since.getTime()) / 1000).toFixed(1)} s (lost at ${toTimestamp(since)}); values the server did not keep were not captured` : "";
-    this.push({ kind: "event", ts: toTimestamp(at), body: this.outage(`OPC UA connection to ${this.opts.config.opcua.endpoint} re-established${span}`) });
+    this.pushEvent(this.outage(`OPC UA connection to ${this.opts.config.opcua.endpoint} re-established${span}`), at);
   }
 
-  private push(draft: RecordDraft): void {
-    this.buffer.push(draft);
+  private pushEvent(body: EventBody, at: Date): void {
+    this.buffer.events.push(eventDraft(body, at));
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     // node-opcua emits a whole publish response synchronously: flush it as one batch
@@ -234,13 +239,13 @@ export class OpcuaCapture {
 
   flush(): void {
     this.flushScheduled = false;
-    if (this.buffer.length === 0) return;
+    if (this.buffer.samples.length === 0 && this.buffer.events.length === 0) return;
     const batch = this.buffer;
-    this.buffer = [];
+    this.buffer = { samples: [], events: [] };
     try {
       this.opts.sink(batch);
     } catch (err) {
-      this.opts.log.error({ err: (err as Error).message, lost: batch.length }, "spool write failed: readings not recorded");
+      this.opts.log.error({ err: (err as Error).message, samples: batch.samples.length, events: batch.events.length }, "spool write failed: samples and events not recorded");
     }
   }
 

@@ -4,7 +4,11 @@
  */
 import { Contract, JsonRpcProvider, type Log } from "ethers";
 import { ledgerAnchorAbi } from "../../core/ledger-anchor-artifact.ts";
-import { chainFactsQuery, envelopeChainFactsQuery, type Bundle, type ChainFacts, type EnvelopeProof } from "../../core/index.ts";
+import { chainFactsQueryV2, envelopeChainFactsQueryV2, type BundleV2, type ChainFactsV2, type EnvelopeProofV2 } from "../../core/v2/index.ts";
+
+type ChainFacts = ChainFactsV2;
+/** LedgerAnchor v2's KeyRole enum (ILedgerAnchor.sol): Device = 0, Service = 1. */
+const KEY_ROLES = ["device", "service"] as const;
 
 type Checkpoint = { index: number; treeSize: number; root: string; blockNumber: number };
 
@@ -52,16 +56,16 @@ export class ChainFactsReader {
   /** The device's registry entry, read once per audit round. */
   async deviceStatus(device: string): Promise<ChainFacts["device"]> {
     const s = await this.contract.getFunction("deviceStatus")(device);
-    return { address: device, registered: Boolean(s.registered), revoked: Boolean(s.revoked), revokedAtCheckpoint: BigInt(s.revokedAtCheckpoint) };
+    return { address: device, registered: Boolean(s.registered), revoked: Boolean(s.revoked), revokedAtCheckpoint: BigInt(s.revokedAtCheckpoint), role: KEY_ROLES[Number(s.keyRole)] ?? "device" };
   }
 
-  async facts(bundle: Bundle, device: ChainFacts["device"]): Promise<ChainFacts> {
-    return this.factsFor(chainFactsQuery(bundle), device);
+  async facts(bundle: BundleV2, device: ChainFacts["device"]): Promise<ChainFacts> {
+    return this.factsFor(chainFactsQueryV2(bundle), device);
   }
 
   /** Facts for an envelope proof: firstCovering is the first checkpoint covering the envelope's last leaf. */
-  async envelopeFacts(proof: EnvelopeProof, device: ChainFacts["device"]): Promise<ChainFacts> {
-    return this.factsFor(envelopeChainFactsQuery(proof), device);
+  async envelopeFacts(proof: EnvelopeProofV2, device: ChainFacts["device"]): Promise<ChainFacts> {
+    return this.factsFor(envelopeChainFactsQueryV2(proof), device);
   }
 
   private async factsFor(q: { checkpointIndex: number; leafIndex: number; txHash: string }, device: ChainFacts["device"]): Promise<ChainFacts> {

@@ -1,10 +1,10 @@
 /**
- * Self-audit of one acknowledged envelope with a single envelope proof (docs/PROTOCOL.md §11.1): the agent
- * rehashes the records it still holds from its spool, checks them against the proof's leaves in order, and runs
- * core's verifyEnvelopeProof (recordsRoot, its own signature, the range proof against the root read from
+ * Self-audit of one acknowledged envelope with a single envelope proof (PROTOCOL-v2 §11.1,
+ * otledger.envelope-proof/2): the agent rehashes the headers of the records it still holds in its spool, checks
+ * them against the proof's leaves in order, and runs core's verifyEnvelopeProofV2 (recordsRoot, its own signature, the range proof against the root read from
  * LedgerAnchor, the revocation rule) with chain facts it reads itself.
  */
-import { EnvelopeProofSchema, leafHash, toHex32, verifyEnvelopeProof, type ChainFacts } from "../../core/index.ts";
+import { EnvelopeProofV2Schema, recordHash, verifyEnvelopeProofV2, type ChainFactsV2 as ChainFacts, type FullRecord } from "../../core/v2/index.ts";
 import type { AwaitingAudit } from "../spool/spool.ts";
 import type { ChainFactsReader } from "./chain-facts.ts";
 import type { LedgerClient } from "./ledger-client.ts";
@@ -24,7 +24,7 @@ export async function auditEnvelope(
   const answer = await client.envelopeProof(device, firstSeq);
   if (answer === null) return { result: "not_an_envelope" };
   if (answer.status === "pending") return { result: "pending", unknown: false };
-  const parsed = EnvelopeProofSchema.safeParse(answer.proof);
+  const parsed = EnvelopeProofV2Schema.safeParse(answer.proof);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { result: "failed", message: `the envelope proof does not parse: ${issue?.path.join(".")}: ${issue?.message}` };
@@ -35,13 +35,13 @@ export async function auditEnvelope(
   }
   if (rows.at(-1)!.seq >= firstSeq + proof.header.count) return { result: "not_an_envelope" };
   for (const row of rows) {
-    // rehash what we signed: the spool keeps each record's canonical text
-    const ours = toHex32(leafHash(Buffer.from(row.json, "utf8")));
+    // rehash what we signed: the record hash is the hash of its header (the spool keeps the full record)
+    const ours = recordHash((JSON.parse(row.json) as FullRecord).header);
     if (ours !== row.hash) return { result: "failed", message: `spool record ${row.seq} no longer hashes to ${row.hash}` };
     const theirs = proof.recordHashes[row.seq - firstSeq];
     if (theirs !== ours) return { result: "failed", message: `the ledger's leaf for record ${row.seq} is ${theirs ?? "missing"}, not ${ours}` };
   }
-  const verdict = verifyEnvelopeProof(proof, await chain.envelopeFacts(proof, deviceStatus));
+  const verdict = verifyEnvelopeProofV2(proof, await chain.envelopeFacts(proof, deviceStatus));
   if (!verdict.ok) {
     const failed = verdict.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.code}`).join(", ");
     return { result: "failed", message: `envelope ${firstSeq}..${firstSeq + proof.header.count - 1} failed verification against the chain: ${failed}` };

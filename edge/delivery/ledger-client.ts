@@ -70,6 +70,9 @@ export class LedgerClient {
     const message = b.message ?? res.statusText;
     if (res.status === 200 || res.status === 201) return { kind: "accepted", status: res.status, receipt: body };
     if (res.status === 409) {
+      // a stream head conflict (stream_seq_gap, stream_prev_mismatch, stream_time_order, stream_name_conflict) is
+      // not a device chain resync: the agent's own stream chain disagrees with the ledger's
+      if (b.code?.startsWith("stream_")) return { kind: "rejected", status: 409, code: b.code, message, body };
       if (b.code !== "equivocation" && Number.isSafeInteger(b.expectedSeq)) {
         return { kind: "resync", status: 409, code: b.code ?? "conflict", expectedSeq: b.expectedSeq as number, lastHash: typeof b.lastHash === "string" ? b.lastHash : null, message };
       }

@@ -1,11 +1,11 @@
 /**
- * Self-audit: the edge checks the ledger. Delivered records are verified per acknowledged envelope with one
- * envelope proof (a range proof of all its records, checked against the root the agent reads from LedgerAnchor
+ * Self-audit: the edge checks the ledger (protocol v2). Delivered records are verified per acknowledged envelope
+ * with one envelope proof (a range proof of all its records, checked against the root the agent reads from LedgerAnchor
  * itself; see envelope-audit.ts); records without a receipt fall back to a proof bundle each (record-audit.ts).
  * Only verified records are purged from the spool. A record not anchored within the SLA, or a proof that fails
  * verification, raises an alarm.
  */
-import type { ChainFacts } from "../../core/index.ts";
+import type { ChainFactsV2 as ChainFacts } from "../../core/v2/index.ts";
 import type { Logger } from "../capture/capture.ts";
 import type { AwaitingAudit, Spool } from "../spool/spool.ts";
 import type { ChainFactsReader } from "./chain-facts.ts";

@@ -5,7 +5,7 @@
  * the ledger's expected seq; anything else is alarmed and retried with the same backoff (e.g. a device not
  * enrolled yet: each attempt costs the ledger a signature check). New records never cut a backoff short.
  */
-import { recordsRoot, signEnvelopeHeader, type Eip712Domain, type EnvelopeHeader, type EnvelopeSigner, type Hex32 } from "../../core/index.ts";
+import { buildEnvelopeV2, type Eip712DomainV2, type EnvelopeSigner, type EnvelopeV2, type FullRecord } from "../../core/v2/index.ts";
 import type { Logger } from "../capture/capture.ts";
 import type { Spool, SpooledRecord } from "../spool/spool.ts";
 import type { Backoff } from "./backoff.ts";
@@ -19,7 +19,7 @@ export interface SenderOptions {
   client: LedgerClient;
   signer: EnvelopeSigner;
   device: string;
-  domain: () => Promise<Eip712Domain>;
+  domain: () => Promise<Eip712DomainV2>;
   maxRecords: number;
   lingerMs: number;
   backoff: Backoff;
@@ -34,9 +34,9 @@ export interface SenderOptions {
   onTiming?: (t: { buildMs: number; postMs: number; count: number }) => void;
 }
 
-/** The POST body, reusing each record's stored canonical JSON instead of re-serializing it. */
-export function envelopeJson(header: EnvelopeHeader, signature: string, rows: readonly SpooledRecord[]): string {
-  return `{"header":${JSON.stringify(header)},"signature":"${signature}","records":[${rows.map((r) => r.json).join(",")}]}`;
+/** The POST body, reusing each record's stored JSON instead of re-serializing it. */
+export function envelopeJson(envelope: Pick<EnvelopeV2, "header" | "signature">, rows: readonly SpooledRecord[]): string {
+  return `{"header":${JSON.stringify(envelope.header)},"signature":"${envelope.signature}","records":[${rows.map((r) => r.json).join(",")}]}`;
 }
 
 export class EnvelopeSender {
@@ -95,7 +95,7 @@ export class EnvelopeSender {
 
   /** Sends one envelope; true when the loop may continue at once. */
   private async sendOnce(rows: SpooledRecord[]): Promise<boolean> {
-    let domain: Eip712Domain;
+    let domain: Eip712DomainV2;
     try {
       domain = await this.o.domain();
     } catch (err) {
@@ -103,10 +103,10 @@ export class EnvelopeSender {
       return false;
     }
     const t0 = performance.now();
-    const hashes = rows.map((r) => r.hash as Hex32);
-    const header: EnvelopeHeader = { device: this.o.device, firstSeq: rows[0]!.seq, count: rows.length, recordsRoot: recordsRoot(hashes), lastHash: hashes[hashes.length - 1]! };
-    const signature = signEnvelopeHeader(header, domain, this.o.signer);
-    const json = envelopeJson(header, signature, rows);
+    // a v2 envelope (EIP-712 domain version "2") over the full records as sealed in the spool
+    const envelope = buildEnvelopeV2(rows.map((r) => JSON.parse(r.json) as FullRecord), domain, this.o.signer);
+    const { header } = envelope;
+    const json = envelopeJson(envelope, rows);
     const t1 = performance.now();
     const outcome = await this.o.client.postEnvelope(json);
     this.o.onTiming?.({ buildMs: t1 - t0, postMs: performance.now() - t1, count: rows.length });

@@ -55,6 +55,8 @@ export interface SimulatorHandle {
   /** forces a tag's StatusCode (e.g. BadSensorFailure); null returns it to Good */
   setTagStatus(tag: string, status: StatusCode | null): void;
   setPumpRunning(id: PumpId, running: boolean): void;
+  /** writes a tag's value with an explicit source timestamp (tests: exact sample sequences; the model's next tick overwrites it) */
+  writeTag(tag: string, value: number | boolean, status: StatusCode, sourceTimestamp: Date): void;
 }
 
 export const DEFAULT_SIM_USERS: SimulatorUser[] = [{ username: "operator", password: "operator-secret" }];
@@ -155,5 +157,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       else forcedStatus.set(tag, status);
     },
     setPumpRunning: (id, running) => model.setPumpRunning(id, running),
+    writeTag: (tag, value, status, sourceTimestamp) => plant.writeTag(tag, value, status, sourceTimestamp),
   };
 }

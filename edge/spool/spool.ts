@@ -1,27 +1,51 @@
 /**
- * Crash-safe spool: records are sealed (seq, prev, hash) and inserted in one transaction, so the chain state
- * on disk always matches the last committed record and a restart continues it with no reused seq and no gap.
+ * Crash-safe spool, protocol v2. Captured samples are durable in their tag's open series window the moment
+ * `capture` returns; sealing a window (device seq/prev, stream seq/prev, fresh salts, hash) moves its samples
+ * into one sealed record in a single transaction, so on disk a sample is always either in an open window or in
+ * exactly one sealed record, and both chain heads always match the last committed record. A SIGKILL therefore
+ * loses no captured sample: the restarted agent seals the windows it finds (`sealAll`) and continues both chains.
  *
  * Life of a record: pending → sent (receipt from the ledger) → purged (inclusion in an anchored checkpoint
- * verified by the self-audit). Pending records are never dropped: each is a signed-over chain link, and losing
- * one would break the chain for every later record.
+ * verified by the self-audit). Pending records are never dropped: each is a link of two chains.
  *
- * Full policy (cap on stored record bytes), never silent:
- *  - keep-oldest: new readings are refused (never sealed, so the chain stays whole) and counted;
+ * Time order within a stream (PROTOCOL-v2 §3.1: a record's `from` ≥ its predecessor's `to`): samples of an open
+ * window are sorted by time at sealing, so a source timestamp going backwards inside a window is harmless. A
+ * sample older than the stream's sealed head cannot enter the stream at all: it is recorded, with its value,
+ * status and timestamps, as a `note` event in `@events` (counted as lateSamples, alarmed), never dropped.
+ *
+ * Full policy (cap on stored bytes of records and open samples), never silent:
+ *  - keep-oldest: new samples are refused (never captured) and counted;
  *  - keep-newest: first evicts the oldest *sent* records (already safe at the ledger; only their local
- *    self-audit is forfeited), then refuses new readings like keep-oldest.
- * Events are still admitted up to 5% over the cap. Every refusal raises an alarm, and when readings are admitted
- * again an `outage` event record states how many readings were lost and when.
+ *    self-audit is forfeited), then refuses new samples like keep-oldest.
+ * Events are still admitted up to 5% over the cap; sealing is never refused (its samples are already held).
+ * Every refusal raises an alarm, and when samples are admitted again an `outage` event states how many were lost.
  */
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { canonicalString, leafHash, toHex32, toTimestamp, type EventBody, type Hex32, type Record } from "../../core/index.ts";
+import { toTimestamp, type Hex32 } from "../../core/index.ts";
+import { EVENTS_STREAM, recordHash, sealRecord, type FullRecord, type OpcDataTypeV2, type OpcValueV2, type Sample } from "../../core/v2/index.ts";
 import { migrate, RecordState } from "./schema.ts";
-import { SpoolError, type AwaitingAudit, type RecordDraft, type SpooledRecord, type SpoolOptions, type SpoolStats, type StoredReceipt } from "./types.ts";
+import {
+  DEFAULT_WINDOW, SpoolError,
+  type AwaitingAudit, type CaptureResult, type CapturedSample, type EventDraft, type SpooledRecord, type SpoolOptions, type SpoolStats, type StoredReceipt,
+} from "./types.ts";
+import { windowBodies, type SealedBody } from "./window-bodies.ts";
 
-export type { AwaitingAudit, RecordDraft, SpoolAlarm, SpoolOptions, SpooledRecord, SpoolStats, StoredReceipt } from "./types.ts";
-export { SpoolError } from "./types.ts";
+export type { AwaitingAudit, CaptureResult, CapturedSample, EventDraft, SpoolAlarm, SpoolOptions, SpooledRecord, SpoolStats, StoredReceipt, WindowConfig } from "./types.ts";
+export { DEFAULT_WINDOW, SpoolError } from "./types.ts";
+
+type StreamRow = { name: string; salt: string; stream_seq: number; stream_prev: string | null; last_to_ms: number | null; last_key: string | null };
+type WindowRow = { stream: string; node_id: string; unit: string | null; data_type: string | null; opened_ms: number; first_t: number; count: number };
+type Body = SealedBody | { kind: "event"; from: string; to: string; body: EventDraft["body"]; personal: EventDraft["personal"] };
+
+/** Stream of an event: `@events/<asset>`, `@events` without one (PROTOCOL-v2 §3.2). */
+export const eventStreamOf = (asset: string | null): string => (asset === null ? EVENTS_STREAM : `${EVENTS_STREAM}/${asset}`);
+/** Identity of a sample: a repeat with identical time, server time, status and value is a redelivery. */
+export const sampleKey = (s: Pick<CapturedSample, "t" | "serverTs" | "status" | "value">): string => `${s.t}|${s.serverTs}|${s.status}|${JSON.stringify(s.value)}`;
+const defaultSalt = () => `0x${randomBytes(16).toString("hex")}`;
+const SAMPLE_OVERHEAD = 48;
 
 export class Spool {
   readonly file: string;
@@ -31,16 +55,21 @@ export class Spool {
   private lastHash: Hex32 | null = null;
   private bytes = 0;
   private refusal: { count: number; firstTs: string; lastTs: string } | null = null;
-  private refusedTotal = 0;
-  private evictedTotal = 0;
+  private counters = { refused_total: 0, late_total: 0, evicted_total: 0 };
   private readonly st: { [k: string]: StatementSync };
+  private readonly pendingAlarms: import("./types.ts").SpoolAlarm[] = [];
 
   constructor(dir: string, options: SpoolOptions) {
     mkdirSync(dir, { recursive: true });
     this.file = join(dir, "spool.sqlite");
     this.db = new DatabaseSync(this.file);
-    migrate(this.db, options.synchronous);
-    this.opts = { now: Date.now, synchronous: "FULL", ...options, device: options.device.toLowerCase() };
+    try {
+      migrate(this.db, this.file, options.synchronous);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
+    this.opts = { now: Date.now, synchronous: "FULL", windowOf: () => DEFAULT_WINDOW, salt: defaultSalt, ...options, device: options.device.toLowerCase() };
     const chain = this.db.prepare("SELECT device, last_seq, last_hash FROM chain WHERE id = 1").get() as
       | { device: string; last_seq: number; last_hash: string | null } | undefined;
     if (chain) {
@@ -49,16 +78,26 @@ export class Spool {
         throw new SpoolError("spool_device_mismatch", `spool ${this.file} belongs to device ${chain.device}, not ${this.opts.device}`);
       }
       this.lastSeq = chain.last_seq;
-      this.lastHash = chain.last_hash;
+      this.lastHash = chain.last_hash as Hex32 | null;
     }
-    this.bytes = Number((this.db.prepare("SELECT coalesce(sum(bytes), 0) AS b FROM records").get() as { b: number }).b);
-    this.refusedTotal = Number(this.meta("refused_total") ?? 0);
-    this.evictedTotal = Number(this.meta("evicted_total") ?? 0);
+    this.bytes = Number((this.db.prepare("SELECT (SELECT coalesce(sum(bytes), 0) FROM records) + (SELECT coalesce(sum(bytes), 0) FROM samples) AS b").get() as { b: number }).b);
+    for (const key of Object.keys(this.counters) as (keyof Spool["counters"])[]) this.counters[key] = Number(this.meta(key) ?? 0);
     const pendingRefusal = this.meta("refusal");
     if (pendingRefusal) this.refusal = JSON.parse(pendingRefusal);
     this.st = {
-      insert: this.db.prepare("INSERT INTO records (seq, hash, json, kind, state, created_ms, bytes) VALUES (?, ?, ?, ?, 0, ?, ?)"),
+      insert: this.db.prepare("INSERT INTO records (seq, hash, json, kind, stream, stream_seq, state, created_ms, bytes) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)"),
       chain: this.db.prepare("INSERT INTO chain (id, device, last_seq, last_hash) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, last_hash = excluded.last_hash"),
+      stream: this.db.prepare("SELECT name, salt, stream_seq, stream_prev, last_to_ms, last_key FROM streams WHERE name = ?"),
+      newStream: this.db.prepare("INSERT INTO streams (name, salt) VALUES (?, ?)"),
+      streamHead: this.db.prepare("UPDATE streams SET stream_seq = ?, stream_prev = ?, last_to_ms = ? WHERE name = ?"),
+      lastKey: this.db.prepare("UPDATE streams SET last_key = ? WHERE name = ?"),
+      window: this.db.prepare("SELECT stream, node_id, unit, data_type, opened_ms, first_t, count FROM windows WHERE stream = ?"),
+      openWindow: this.db.prepare("INSERT INTO windows (stream, node_id, unit, data_type, opened_ms, first_t, count) VALUES (?, ?, ?, ?, ?, ?, 0)"),
+      growWindow: this.db.prepare("UPDATE windows SET count = count + 1, data_type = coalesce(data_type, ?) WHERE stream = ?"),
+      closeWindow: this.db.prepare("DELETE FROM windows WHERE stream = ?"),
+      sample: this.db.prepare("INSERT INTO samples (stream, t, server_ts, status, value, bytes) VALUES (?, ?, ?, ?, ?, ?)"),
+      windowSamples: this.db.prepare("SELECT t, server_ts, status, value FROM samples WHERE stream = ? ORDER BY id"),
+      dropSamples: this.db.prepare("DELETE FROM samples WHERE stream = ? RETURNING bytes"),
       pending: this.db.prepare("SELECT seq, hash, json, created_ms FROM records WHERE state = 0 AND seq >= ? ORDER BY seq LIMIT ?"),
       markSent: this.db.prepare("UPDATE records SET state = 1, sent_ms = ? WHERE seq BETWEEN ? AND ? AND state = 0"),
       receipt: this.db.prepare("INSERT OR REPLACE INTO receipts (first_seq, last_seq, received_ms, receipt) VALUES (?, ?, ?, ?)"),
@@ -71,7 +110,15 @@ export class Spool {
     return (this.db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined)?.value;
   }
 
+  private count(key: keyof Spool["counters"], n: number): void {
+    if (n === 0) return;
+    this.counters[key] += n;
+    this.st.setMeta!.run(key, String(this.counters[key]));
+  }
+
+  /** One transaction; in-memory heads are restored if it rolls back, and alarms are raised after it ends. */
   private tx<T>(fn: () => T): T {
+    const saved = { lastSeq: this.lastSeq, lastHash: this.lastHash, bytes: this.bytes, refusal: this.refusal, counters: { ...this.counters } };
     this.db.exec("BEGIN IMMEDIATE");
     try {
       const result = fn();
@@ -79,8 +126,57 @@ export class Spool {
       return result;
     } catch (err) {
       this.db.exec("ROLLBACK");
+      Object.assign(this, saved);
+      this.pendingAlarms.length = 0;
       throw err;
+    } finally {
+      // outside the transaction, so a listener cannot hold the write lock
+      for (const alarm of this.pendingAlarms.splice(0)) this.opts.onAlarm?.(alarm);
     }
+  }
+
+  private stream(name: string): StreamRow {
+    const row = this.st.stream!.get(name) as StreamRow | undefined;
+    if (row) return row;
+    // the salt is chosen once, when the stream starts, and kept for its life (PROTOCOL-v2 §3.2)
+    const salt = this.opts.salt();
+    this.st.newStream!.run(name, salt);
+    return { name, salt, stream_seq: 0, stream_prev: null, last_to_ms: null, last_key: null };
+  }
+
+  /** Seals one record at the head of both chains (inside a transaction). */
+  private seal(streamName: string, b: Body, nowMs: number): FullRecord {
+    const s = this.stream(streamName);
+    const seq = this.lastSeq + 1;
+    const header = {
+      device: this.opts.device, seq, prev: this.lastHash, streamSeq: s.stream_seq + 1, streamPrev: s.stream_prev as Hex32 | null,
+      kind: b.kind, from: b.from, to: b.to, ts: toTimestamp(nowMs),
+    };
+    const record = b.kind === "event"
+      ? sealRecord({ header, stream: { name: streamName, salt: s.salt }, salt: this.opts.salt(), body: b.body, personal: b.personal, personalSalt: this.opts.salt() })
+      : sealRecord({ header, stream: { name: streamName, salt: s.salt }, salt: this.opts.salt(), body: b.body });
+    const hash = recordHash(record.header);
+    const json = JSON.stringify(record);
+    const bytes = Buffer.byteLength(json);
+    this.st.insert!.run(seq, hash, json, b.kind, streamName, header.streamSeq, nowMs, bytes);
+    this.st.streamHead!.run(header.streamSeq, hash, Date.parse(b.to), streamName);
+    this.st.chain!.run(this.opts.device, seq, hash);
+    this.lastSeq = seq;
+    this.lastHash = hash;
+    this.bytes += bytes;
+    return record;
+  }
+
+  /** Seals a tag's open window (inside a transaction): its samples become records, then leave the window. */
+  private sealWindow(stream: string, nowMs: number): FullRecord[] {
+    const w = this.st.window!.get(stream) as WindowRow | undefined;
+    if (!w) return [];
+    const rows = this.st.windowSamples!.all(stream) as { t: number; server_ts: number | null; status: number; value: string }[];
+    const samples: Sample[] = rows.map((r) => ({ t: r.t, serverTs: r.server_ts, status: r.status, value: JSON.parse(r.value) as OpcValueV2 }));
+    const sealed = windowBodies({ nodeId: w.node_id, unit: w.unit, dataType: w.data_type as OpcDataTypeV2 | null }, samples).map((b) => this.seal(stream, b, nowMs));
+    for (const row of this.st.dropSamples!.all(stream) as { bytes: number }[]) this.bytes -= row.bytes;
+    this.st.closeWindow!.run(stream);
+    return sealed;
   }
 
   /** Evicts the oldest sent records until `need` more bytes fit; returns whether they fit. */
@@ -88,9 +184,7 @@ export class Spool {
     if (this.bytes + need <= this.opts.maxBytes) return true;
     if (this.opts.whenFull !== "keep-newest") return false;
     const rows = this.db.prepare("SELECT seq, bytes FROM records WHERE state = 1 ORDER BY seq").iterate() as Iterable<{ seq: number; bytes: number }>;
-    let freed = 0;
-    let through = 0;
-    let count = 0;
+    let freed = 0, through = 0, count = 0;
     for (const row of rows) {
       if (this.bytes - freed + need <= this.opts.maxBytes) break;
       freed += row.bytes;
@@ -101,91 +195,135 @@ export class Spool {
     this.db.prepare("DELETE FROM records WHERE state = 1 AND seq <= ?").run(through);
     this.db.prepare("DELETE FROM receipts WHERE last_seq <= ?").run(through);
     this.bytes -= freed;
-    this.evictedTotal += count;
-    this.st.setMeta!.run("evicted_total", String(this.evictedTotal));
-    this.opts.onAlarm?.({ code: "spool_evicted_unaudited", message: `spool full: evicted ${count} delivered records up to seq ${through} before their anchoring was verified` });
+    this.count("evicted_total", count);
+    this.pendingAlarms.push({ code: "spool_evicted_unaudited", message: `spool full: evicted ${count} delivered records up to seq ${through} before their anchoring was verified` });
     return this.bytes + need <= this.opts.maxBytes;
   }
 
-  private seal(draft: RecordDraft): { record: Record; json: string; hash: Hex32 } {
-    const seq = this.lastSeq + 1;
-    const record = { v: 1, device: this.opts.device, seq, prev: this.lastHash, ts: draft.ts, kind: draft.kind, body: draft.body } as Record;
-    const json = canonicalString(record);
-    const hash = toHex32(leafHash(Buffer.from(json, "utf8")));
-    return { record, json, hash };
-  }
-
-  private insert(draft: RecordDraft, nowMs: number): Record {
-    const { record, json, hash } = this.seal(draft);
-    const bytes = Buffer.byteLength(json);
-    this.st.insert!.run(record.seq, hash, json, record.kind, nowMs, bytes);
-    this.lastSeq = record.seq;
-    this.lastHash = hash;
-    this.bytes += bytes;
-    return record;
+  /** A sample that cannot enter its stream (older than the sealed head): kept as a note event with all its data. */
+  private lateSample(s: CapturedSample, headTo: number, nowMs: number): FullRecord {
+    const value = JSON.stringify(s.value);
+    const text = `sample of ${s.stream} (${s.nodeId}) at ${toTimestamp(s.t)} arrived after the stream was sealed through ${toTimestamp(headTo)}, so it is not in the stream: `
+      + `status 0x${s.status.toString(16).padStart(8, "0")}, server time ${s.serverTs === null ? "none" : toTimestamp(s.serverTs)}, value ${value}`;
+    this.pendingAlarms.push({ code: "sample_out_of_order", key: `sample_out_of_order:${s.stream}`, message: `${s.stream}: a sample at ${toTimestamp(s.t)} is older than the stream's sealed head ${toTimestamp(headTo)}; recorded as a note event in ${EVENTS_STREAM}` });
+    this.count("late_total", 1);
+    return this.sealEvent({
+      at: nowMs, body: { type: "note", asset: null, workOrder: null, source: { system: "otledger-edge", ref: `late-sample/${s.stream}`.slice(0, 256) } },
+      personal: { actor: null, text: text.length <= 4096 ? text : `${text.slice(0, 4000)}… (value truncated: ${value.length} chars)` },
+    }, nowMs);
   }
 
   /**
-   * Seals and durably stores drafts in one transaction. Returns the records produced; readings refused by the
-   * full policy are counted (and alarmed), never silently lost.
+   * An event at its own time, unless its stream already holds a later one: then at the stream head's time (the
+   * earliest the stream can take), with the event's own time stated in its text.
    */
-  append(drafts: readonly RecordDraft[]): { records: Record[]; refused: number } {
-    if (drafts.length === 0) return { records: [], refused: 0 };
-    const nowMs = this.opts.now();
-    const saved = { lastSeq: this.lastSeq, lastHash: this.lastHash, bytes: this.bytes };
-    try {
-      return this.tx(() => {
-        const records: Record[] = [];
-        let refused = 0;
-        for (const draft of drafts) {
-          const isEvent = draft.kind === "event";
-          // sizing costs a serialization: only near the cap (no record comes close to 64 KiB)
-          const estimate = this.bytes + 65_536 < this.opts.maxBytes ? 0 : JSON.stringify(draft.body).length + 200;
-          const fits = estimate === 0 || this.makeRoom(estimate) || (isEvent && this.bytes + estimate <= this.opts.maxBytes * 1.05);
-          if (!fits) {
-            refused++;
-            this.refusal = this.refusal ? { ...this.refusal, count: this.refusal.count + 1, lastTs: draft.ts } : { count: 1, firstTs: draft.ts, lastTs: draft.ts };
-            continue;
-          }
-          if (this.refusal && !isEvent) {
-            const r = this.refusal;
-            records.push(this.insert({ kind: "event", ts: draft.ts, body: {
-              type: "outage", asset: null, workOrder: null, actor: null,
-              text: `edge spool full: ${r.count} readings not recorded between ${r.firstTs} and ${r.lastTs}`,
-            } }, nowMs));
-            this.refusal = null;
-            this.st.delMeta!.run("refusal");
-          }
-          records.push(this.insert(draft, nowMs));
-        }
-        if (records.length > 0) this.st.chain!.run(this.opts.device, this.lastSeq, this.lastHash);
-        if (refused > 0) {
-          this.refusedTotal += refused;
-          this.st.setMeta!.run("refused_total", String(this.refusedTotal));
-          this.st.setMeta!.run("refusal", JSON.stringify(this.refusal));
-        }
-        return { records, refused };
-      });
-    } catch (err) {
-      Object.assign(this, saved);
-      throw err;
-    } finally {
-      // alarm outside the transaction so a listener cannot hold the write lock
-      if (this.refusal && this.refusal.count > 0 && drafts.length > 0) {
-        this.opts.onAlarm?.({ code: "spool_full", message: `spool full (${this.bytes} of ${this.opts.maxBytes} bytes): ${this.refusal.count} readings refused since ${this.refusal.firstTs}` });
-      }
+  private sealEvent(e: EventDraft, nowMs: number): FullRecord {
+    const name = eventStreamOf(e.body.asset);
+    const headTo = this.stream(name).last_to_ms;
+    let at = e.at;
+    let personal = e.personal;
+    if (headTo !== null && at < headTo) {
+      const note = ` [occurred at ${toTimestamp(at)}; recorded at ${toTimestamp(headTo)}, the time of the latest event already in ${name}]`;
+      personal = { ...personal, text: `${personal.text.slice(0, 4096 - note.length)}${note}` };
+      at = headTo;
     }
+    const ts = toTimestamp(at);
+    return this.seal(name, { kind: "event", from: ts, to: ts, body: e.body, personal }, nowMs);
   }
 
-  /** Convenience for a single event (manual entry, outage). */
-  appendEvent(body: EventBody, at: Date): Record | undefined {
-    return this.append([{ kind: "event", ts: toTimestamp(at), body }]).records[0];
+  /** Admitting samples again after a refusal: an outage event says how many were not captured. */
+  private endRefusal(nowMs: number, out: FullRecord[]): void {
+    const r = this.refusal;
+    if (!r) return;
+    this.refusal = null;
+    this.st.delMeta!.run("refusal");
+    out.push(this.sealEvent({ at: nowMs, body: { type: "outage", asset: null, workOrder: null }, personal: { actor: null, text: `edge spool full: ${r.count} samples not recorded between ${r.firstTs} and ${r.lastTs}` } }, nowMs));
+  }
+
+  /**
+   * Stores captured samples in their windows, durably, in one transaction (one OPC UA publish). A window is
+   * sealed first when a sample would end it (sample time past the window's span, another data type, node id or
+   * unit) and after a sample fills it.
+   */
+  capture(samples: readonly CapturedSample[]): CaptureResult {
+    const result: CaptureResult = { captured: 0, duplicates: 0, refused: 0, late: 0, sealed: [] };
+    if (samples.length === 0) return result;
+    const nowMs = this.opts.now();
+    return this.tx(() => {
+      const lastKeys = new Map<string, string>();
+      for (const s of samples) {
+        const stream = this.stream(s.stream);
+        const key = sampleKey(s);
+        if ((lastKeys.get(s.stream) ?? stream.last_key) === key) { result.duplicates++; continue; }
+        lastKeys.set(s.stream, key);
+        const value = JSON.stringify(s.value);
+        const bytes = value.length + SAMPLE_OVERHEAD;
+        const near = this.bytes + 65_536 >= this.opts.maxBytes;
+        if (near && !this.makeRoom(bytes)) {
+          result.refused++;
+          const at = toTimestamp(s.t);
+          this.refusal = this.refusal ? { ...this.refusal, count: this.refusal.count + 1, lastTs: at } : { count: 1, firstTs: at, lastTs: at };
+          continue;
+        }
+        this.endRefusal(nowMs, result.sealed);
+        const { seconds, maxSamples } = this.opts.windowOf(s.stream);
+        let w = this.st.window!.get(s.stream) as WindowRow | undefined;
+        const dataType = s.value.t === "Null" ? null : s.value.t;
+        if (w && (s.t >= w.first_t + seconds * 1000 || (dataType !== null && w.data_type !== null && dataType !== w.data_type) || w.node_id !== s.nodeId || w.unit !== s.unit)) {
+          result.sealed.push(...this.sealWindow(s.stream, nowMs));
+          w = undefined;
+        }
+        // the head as it is now (a seal just above may have moved it past this sample)
+        const headTo = this.stream(s.stream).last_to_ms;
+        if (headTo !== null && s.t < headTo) {
+          result.late++;
+          result.sealed.push(this.lateSample(s, headTo, nowMs));
+          continue;
+        }
+        if (!w) this.st.openWindow!.run(s.stream, s.nodeId, s.unit, dataType, nowMs, s.t);
+        this.st.sample!.run(s.stream, s.t, s.serverTs, s.status, value, bytes);
+        this.st.growWindow!.run(dataType, s.stream);
+        this.bytes += bytes;
+        result.captured++;
+        if ((w?.count ?? 0) + 1 >= maxSamples) result.sealed.push(...this.sealWindow(s.stream, nowMs));
+      }
+      for (const [name, key] of lastKeys) this.st.lastKey!.run(key, name);
+      if (result.refused > 0) {
+        this.count("refused_total", result.refused);
+        this.st.setMeta!.run("refusal", JSON.stringify(this.refusal));
+        this.pendingAlarms.push({ code: "spool_full", message: `spool full (${this.bytes} of ${this.opts.maxBytes} bytes): ${this.refusal!.count} samples refused since ${this.refusal!.firstTs}` });
+      }
+      return result;
+    });
+  }
+
+  /** Seals events now (manual entries, CMMS imports, OPC UA events), in one transaction. */
+  addEvents(events: readonly EventDraft[]): FullRecord[] {
+    if (events.length === 0) return [];
+    const nowMs = this.opts.now();
+    return this.tx(() => events.map((e) => this.sealEvent(e, nowMs)));
+  }
+
+  /** Seals the windows whose time is up by the agent's clock (opened `seconds` ago): a tag that stopped changing. */
+  sealDue(nowMs = this.opts.now()): FullRecord[] {
+    const due = (this.db.prepare("SELECT stream, opened_ms FROM windows").all() as { stream: string; opened_ms: number }[])
+      .filter((w) => nowMs >= w.opened_ms + this.opts.windowOf(w.stream).seconds * 1000);
+    if (due.length === 0) return [];
+    return this.tx(() => due.flatMap((w) => this.sealWindow(w.stream, nowMs)));
+  }
+
+  /** Seals every open window: at shutdown, and at start for the windows a crash left open. */
+  sealAll(): FullRecord[] {
+    const open = (this.db.prepare("SELECT stream FROM windows ORDER BY stream").all() as { stream: string }[]).map((w) => w.stream);
+    if (open.length === 0) return [];
+    const nowMs = this.opts.now();
+    return this.tx(() => open.flatMap((stream) => this.sealWindow(stream, nowMs)));
   }
 
   /** Oldest pending records from `fromSeq`, in seq order. */
   pending(limit: number, fromSeq = 0): SpooledRecord[] {
     return (this.st.pending!.all(fromSeq, limit) as { seq: number; hash: string; json: string; created_ms: number }[])
-      .map((r) => ({ seq: r.seq, hash: r.hash, json: r.json, createdMs: r.created_ms }));
+      .map((r) => ({ seq: r.seq, hash: r.hash as Hex32, json: r.json, createdMs: r.created_ms }));
   }
 
   /** Records firstSeq..lastSeq were acknowledged; the receipt is stored once for the range. */
@@ -214,7 +352,7 @@ export class Spool {
     return (this.db.prepare(`SELECT r.seq, r.hash, r.json, r.sent_ms, c.first_seq, c.last_seq FROM records r
       LEFT JOIN receipts c ON c.first_seq = (SELECT max(first_seq) FROM receipts WHERE first_seq <= r.seq) AND c.last_seq >= r.seq
       WHERE r.state = 1 ORDER BY r.seq LIMIT ?`).all(limit) as { seq: number; hash: string; json: string; sent_ms: number; first_seq: number | null; last_seq: number | null }[])
-      .map((r) => ({ seq: r.seq, hash: r.hash, json: r.json, sentMs: r.sent_ms, envelope: r.first_seq === null ? null : { firstSeq: r.first_seq, lastSeq: r.last_seq! } }));
+      .map((r) => ({ seq: r.seq, hash: r.hash as Hex32, json: r.json, sentMs: r.sent_ms, envelope: r.first_seq === null ? null : { firstSeq: r.first_seq, lastSeq: r.last_seq! } }));
   }
 
   /** Purges records whose inclusion in an anchored checkpoint was verified. */
@@ -232,13 +370,12 @@ export class Spool {
       const oldest = (this.db.prepare("SELECT min(seq) AS seq FROM records").get() as { seq: number | null }).seq;
       const watermark = oldest === null ? this.lastSeq : oldest - 1;
       if (watermark > this.lastAnchoredSeq()) this.st.setMeta!.run("last_anchored_seq", String(watermark));
-      // receipts whose records are all gone
       this.db.prepare("DELETE FROM receipts WHERE last_seq < coalesce((SELECT min(seq) FROM records), ?)").run(this.lastSeq + 1);
     });
   }
 
   hashOf(seq: number): Hex32 | undefined {
-    return (this.db.prepare("SELECT hash FROM records WHERE seq = ?").get(seq) as { hash: string } | undefined)?.hash;
+    return (this.db.prepare("SELECT hash FROM records WHERE seq = ?").get(seq) as { hash: string } | undefined)?.hash as Hex32 | undefined;
   }
 
   lastAnchoredSeq(): number {
@@ -249,9 +386,16 @@ export class Spool {
     return { lastSeq: this.lastSeq, lastHash: this.lastHash };
   }
 
+  /** A stream's head (streamSeq 0 before its first record) and its salt, or undefined for a stream not begun. */
+  streamHead(name: string): { salt: string; streamSeq: number; streamPrev: Hex32 | null; lastTo: string | null } | undefined {
+    const s = this.st.stream!.get(name) as StreamRow | undefined;
+    return s && { salt: s.salt, streamSeq: s.stream_seq, streamPrev: s.stream_prev as Hex32 | null, lastTo: s.last_to_ms === null ? null : toTimestamp(s.last_to_ms) };
+  }
+
   stats(): SpoolStats {
     const counts = this.db.prepare("SELECT state, count(*) AS n, min(created_ms) AS oldest FROM records GROUP BY state").all() as { state: number; n: number; oldest: number }[];
     const pending = counts.find((c) => c.state === RecordState.pending);
+    const open = this.db.prepare("SELECT count(*) AS windows, coalesce(sum(count), 0) AS samples FROM windows").get() as { windows: number; samples: number };
     return {
       pending: pending?.n ?? 0,
       sent: counts.find((c) => c.state === RecordState.sent)?.n ?? 0,
@@ -260,8 +404,11 @@ export class Spool {
       lastHash: this.lastHash,
       oldestPendingAt: pending ? new Date(pending.oldest).toISOString() : null,
       oldestPendingAgeMs: pending ? Math.max(0, this.opts.now() - pending.oldest) : null,
-      refusedReadings: this.refusedTotal,
-      evictedUnaudited: this.evictedTotal,
+      openWindows: open.windows,
+      openSamples: open.samples,
+      refusedSamples: this.counters.refused_total,
+      lateSamples: this.counters.late_total,
+      evictedUnaudited: this.counters.evicted_total,
       lastAnchoredSeq: this.lastAnchoredSeq(),
     };
   }

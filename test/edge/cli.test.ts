@@ -99,7 +99,7 @@ t.test("README commands: edge status and edge event find ./plant.yaml, time out 
   ].join("\n"));
   // a record produced a minute ago, still pending
   const spool = new Spool(join(dir, "spool"), { device: key.address, maxBytes: 1e9, whenFull: "keep-oldest", now: () => Date.now() - 60_000 });
-  spool.appendEvent({ type: "note", asset: null, workOrder: null, actor: null, text: "pending" }, new Date());
+  spool.addEvents([{ at: Date.now(), body: { type: "note", asset: null, workOrder: null }, personal: { actor: null, text: "pending" } }]);
   spool.close();
   // an agent that accepts connections and never answers (stopped with SIGSTOP, or hung)
   const hung = createServer(() => {});

@@ -1,17 +1,20 @@
-// Delivery survives a ledger outage and a SIGKILL of the agent: every record arrives once, in one unbroken chain.
+// Delivery survives a ledger outage and a SIGKILL of the agent: every record arrives once, in one unbroken device
+// chain with every stream chain unbroken, and no sample is lost (the samples of windows a kill left open arrive
+// after the restart) or delivered twice.
 import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import t from "tap";
-import { recordHash } from "../../core/index.ts";
+import { recordHash, type FullRecord } from "../../core/v2/index.ts";
 import { startAgent } from "../../edge/agent.ts";
 import { startSimulator } from "../../edge/simulator/server.ts";
 import { startTestLedger } from "../helpers/ledger.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { PLANT_NODES, PW_ENV, edgeConfig, makeKeystore, spoolRecords, tempDir, testLog } from "./helpers.ts";
+import { PLANT_NODES, PW_ENV, edgeConfig, makeKeystore, openSamples, spoolRecords, tempDir, testLog } from "./helpers.ts";
 import { chainBreaks, ledgerRecords } from "./ledger-helpers.ts";
 import { startTcpProxy } from "./tcp-proxy.ts";
+import { samplesOf } from "./v2-chains.ts";
 
 const ledger = await startTestLedger();
 const sim = await startSimulator({ tickMs: 50 });
@@ -21,8 +24,12 @@ t.teardown(async () => {
   await stopTestCluster();
 });
 
-const readingKeys = (rows: Awaited<ReturnType<typeof ledgerRecords>>) =>
-  rows.flatMap((r) => (r.record.kind === "reading" ? [`${r.record.body.tag}|${r.record.body.sourceTs}|${JSON.stringify(r.record.body.value)}`] : []));
+/** Short windows (1 s or 5 samples): many records per second from the simulator's tags. */
+const WINDOW = { seconds: 1, maxSamples: 5 };
+const sampleKey = (stream: string, s: { t: number; value: unknown }) => `${stream}|${s.t}|${JSON.stringify(s.value)}`;
+/** One key per sample of every series and reading the ledger holds: a sample delivered twice repeats its key. */
+const sampleKeys = (rows: Awaited<ReturnType<typeof ledgerRecords>>) =>
+  rows.flatMap((r) => samplesOf(r.record as FullRecord).map((s) => sampleKey((r.record as FullRecord).stream.name, s)));
 
 t.test("ledger down for a while, then up: everything delivered, no gap, no duplicate", async (t) => {
   const dir = tempDir("outage");
@@ -30,7 +37,7 @@ t.test("ledger down for a while, then up: everything delivered, no gap, no dupli
   await ledger.chain.registerDevice(key.address);
   const proxy = await startTcpProxy(Number(new URL(ledger.url).port));
   const config = edgeConfig({
-    endpoint: sim.endpointUrl, dir, keystore: key.file, ledgerUrl: proxy.url, envelope: { maxRecords: 50, lingerMs: 50 },
+    endpoint: sim.endpointUrl, dir, keystore: key.file, ledgerUrl: proxy.url, envelope: { maxRecords: 50, lingerMs: 50 }, opcua: { window: WINDOW },
     ledger: { chainId: ledger.chain.chainId, contract: ledger.chain.contract },
   });
   const agent = await startAgent(config, { log: testLog });
@@ -41,19 +48,19 @@ t.test("ledger down for a while, then up: everything delivered, no gap, no dupli
   const atDown = agent.spool.head().lastSeq;
   await waitFor(async () => {
     const failures = (await agent.metrics.deliveryFailures.get()).values.reduce((n, v) => n + v.value, 0);
-    return failures >= 3 && agent.spool.head().lastSeq >= atDown + 100 ? true : undefined;
-  }, { what: "failed retries while readings pile up" });
+    return failures >= 3 && agent.spool.head().lastSeq >= atDown + 60 ? true : undefined;
+  }, { what: "failed retries while records pile up" });
   const heldBack = agent.spool.stats().pending;
-  t.ok(heldBack >= 100, `records kept pending while the ledger is down (${heldBack})`);
+  t.ok(heldBack >= 60, `records kept pending while the ledger is down (${heldBack})`);
   await proxy.up();
   const target = agent.spool.head().lastSeq;
   const rows = await waitFor(async () => {
     const r = await ledgerRecords(ledger, agent.device);
     return r.length >= target ? r : undefined;
   }, { what: `delivery up to seq ${target}` });
-  t.same(chainBreaks(rows), [], "seq 1..n without gap, each record linked to the previous");
-  const keys = readingKeys(rows);
-  t.equal(new Set(keys).size, keys.length, "no reading delivered twice");
+  t.same(chainBreaks(rows), [], "seq 1..n without gap, each record linked to the previous, each stream unbroken");
+  const keys = sampleKeys(rows);
+  t.equal(new Set(keys).size, keys.length, "no sample delivered twice");
 });
 
 t.test("SIGKILL the agent while it sends, restart: everything delivered, no gap, no duplicate", async (t) => {
@@ -62,7 +69,7 @@ t.test("SIGKILL the agent while it sends, restart: everything delivered, no gap,
   await ledger.chain.registerDevice(key.address);
   const file = join(dir, "plant.json");
   writeFileSync(file, JSON.stringify({
-    opcua: { endpoint: sim.endpointUrl, publishingInterval: 50, nodes: PLANT_NODES, events: [{}] },
+    opcua: { endpoint: sim.endpointUrl, publishingInterval: 50, nodes: PLANT_NODES, events: [{}], window: WINDOW },
     device: { keystore: key.file, passwordEnv: PW_ENV },
     ledger: { url: ledger.url, chainId: ledger.chain.chainId, contract: ledger.chain.contract },
     envelope: { maxRecords: 10, lingerMs: 10 },
@@ -81,21 +88,25 @@ t.test("SIGKILL the agent while it sends, restart: everything delivered, no gap,
   child.kill("SIGKILL");
   await exited;
   const afterKill = spoolRecords(spoolDir);
+  const openAtKill = [...openSamples(spoolDir)].flatMap(([stream, samples]) => samples.map((s) => sampleKey(stream, s)));
   const delivered = (await ledgerRecords(ledger, key.address)).length;
-  t.ok(afterKill.at(-1)!.record.seq >= delivered, "the spool holds at least everything the ledger got");
+  t.ok(afterKill.at(-1)!.record.header.seq >= delivered, "the spool holds at least everything the ledger got");
+  t.ok(openAtKill.length > 0, "the kill left samples in open windows");
 
   child = run();
-  const target = afterKill.at(-1)!.record.seq + 40;
+  const target = afterKill.at(-1)!.record.header.seq + 40;
   const rows = await waitFor(async () => {
     const r = await ledgerRecords(ledger, key.address);
     return r.length >= target ? r : undefined;
   }, { what: `delivery past seq ${target} after the restart` });
   child.kill("SIGTERM");
-  t.same(chainBreaks(rows), [], "the restarted agent continued the chain: no reused seq, no gap");
-  const killedSpool = new Map(afterKill.map((r) => [r.record.seq, r.record]));
+  t.same(chainBreaks(rows), [], "the restarted agent continued both chains: no reused seq or stream seq, no gap");
+  const killedSpool = new Map(afterKill.map((r) => [r.record.header.seq, r.record]));
   const compared = rows.filter((r) => killedSpool.has(r.seq));
   t.ok(compared.length > 0, "some records were still spooled at the kill");
-  t.same(compared.filter((r) => recordHash(killedSpool.get(r.seq)!) !== r.hash).map((r) => r.seq), [], "records spooled before the kill arrived unchanged");
-  const keys = readingKeys(rows);
-  t.equal(new Set(keys).size, keys.length, "no reading delivered twice");
+  t.same(compared.filter((r) => recordHash(killedSpool.get(r.seq)!.header) !== r.hash).map((r) => r.seq), [], "records spooled before the kill arrived unchanged");
+  const keys = sampleKeys(rows);
+  const atLedger = new Set(keys);
+  t.same(openAtKill.filter((k) => !atLedger.has(k)), [], "every sample of the windows the kill left open reached the ledger");
+  t.equal(atLedger.size, keys.length, "no sample delivered twice");
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { RecordSchema, type Record } from "../../core/index.ts";
+import { RecordSchema, type FullRecord } from "../../core/v2/index.ts";
 import { parseConfig, type AgentConfig } from "../../edge/config.ts";
 import { createKeystore } from "../../edge/keys.ts";
 
@@ -52,12 +52,26 @@ export function edgeConfig(o: { endpoint: string; dir: string; keystore: string;
   }, o.dir);
 }
 
-/** Every record still in the spool (pending and sent), read through a second connection. */
-export function spoolRecords(spoolDir: string): { record: Record; state: number }[] {
+/** Every sealed record still in the spool (pending and sent), in seq order, read through a second connection. */
+export function spoolRecords(spoolDir: string): { record: FullRecord; state: number }[] {
   const db = new DatabaseSync(join(spoolDir, "spool.sqlite"), { readOnly: true });
   try {
     return (db.prepare("SELECT json, state FROM records ORDER BY seq").all() as { json: string; state: number }[])
       .map((r) => ({ record: RecordSchema.parse(JSON.parse(r.json)), state: r.state }));
+  } finally {
+    db.close();
+  }
+}
+
+/** Samples captured into open windows (not sealed yet), per tag, in capture order. */
+export function openSamples(spoolDir: string): Map<string, { t: number; serverTs: number | null; status: number; value: unknown }[]> {
+  const db = new DatabaseSync(join(spoolDir, "spool.sqlite"), { readOnly: true });
+  try {
+    const out = new Map<string, { t: number; serverTs: number | null; status: number; value: unknown }[]>();
+    for (const r of db.prepare("SELECT stream, t, server_ts, status, value FROM samples ORDER BY id").all() as { stream: string; t: number; server_ts: number | null; status: number; value: string }[]) {
+      out.set(r.stream, [...(out.get(r.stream) ?? []), { t: r.t, serverTs: r.server_ts, status: r.status, value: JSON.parse(r.value) }]);
+    }
+    return out;
   } finally {
     db.close();
   }

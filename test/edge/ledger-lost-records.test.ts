@@ -38,7 +38,11 @@ t.test("acknowledged records lost by the ledger: persistent alarm with the recei
   const dir = tempDir("lost");
   const key = await makeKeystore(dir);
   await ledger.chain.registerDevice(key.address);
-  const config = edgeConfig({ endpoint: sim.endpointUrl, dir, keystore: key.file, ledgerUrl: ledger.url, ledger: { chainId: Number(ledger.domain.chainId), contract: ledger.domain.verifyingContract } });
+  const config = edgeConfig({
+    endpoint: sim.endpointUrl, dir, keystore: key.file, ledgerUrl: ledger.url, ledger: { chainId: Number(ledger.domain.chainId), contract: ledger.domain.verifyingContract },
+    // 1 s series windows: records, and so envelopes, every second
+    opcua: { window: { seconds: 1, maxSamples: 4096 } },
+  });
   let agent = await startAgent(config, { log: testLog });
   await waitFor(() => agent.spool.receiptsFrom(0).length >= 3 || undefined, { what: "three acknowledged envelopes" });
   await agent.stop();
@@ -57,7 +61,7 @@ t.test("acknowledged records lost by the ledger: persistent alarm with the recei
   const evidence = alarm.evidence as { expectedSeq: number; receipts: { firstSeq: number; lastSeq: number; receipt: { records: { seq: number; hash: string }[] } }[] };
   t.equal(evidence.expectedSeq, cut, "the ledger's own answer: it expects the first lost seq");
   t.same(evidence.receipts.map((r) => [r.firstSeq, r.lastSeq]), receipts.slice(1).map((r) => [r.firstSeq, r.lastSeq]), "every receipt for the lost records is kept");
-  const signed = new Map(spoolRecords(config.spool.dir).map((r) => [r.record.seq, r]));
+  const signed = new Map(spoolRecords(config.spool.dir).map((r) => [r.record.header.seq, r]));
   t.ok(evidence.receipts.flatMap((r) => r.receipt.records).every((r) => signed.has(r.seq)), "the receipts name records the agent signed");
 
   const rows = await waitFor(async () => { const r = await ledgerRecords(ledger, agent.device); return r.length > acknowledgedThrough ? r : undefined; }, { what: "lost records sent again" });

@@ -8,7 +8,7 @@ import { startAgent } from "../../edge/agent.ts";
 import { listServerCertificates } from "../../edge/capture/server-trust.ts";
 import { freePort, startSimulator } from "../../edge/simulator/server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { edgeConfig, makeKeystore, runCli, spoolRecords, tempDir, testLog, writeConfigFile } from "./helpers.ts";
+import { edgeConfig, makeKeystore, openSamples, runCli, spoolRecords, tempDir, testLog, writeConfigFile } from "./helpers.ts";
 
 process.env.OTLEDGER_TEST_OPCUA_PW = "s3cret-pass";
 const users = [{ username: "historian", password: "s3cret-pass" }];
@@ -27,7 +27,7 @@ for (const securityMode of ["Sign", "SignAndEncrypt"] as const) {
     const agent = await startAgent(config, { log: testLog });
     t.teardown(async () => { console.error("DBG stop agent"); await agent.stop(); console.error("DBG stop sim"); await sim.stop(); console.error("DBG done"); });
     const untrusted = () => agent.status().alarms.filter((a) => a.code === "opcua_server_untrusted");
-    const readings = () => spoolRecords(config.spool.dir).filter((r) => r.record.kind === "reading").length;
+    const readings = () => (spoolRecords(config.spool.dir).filter((r) => r.record.header.kind !== "event").length + [...openSamples(config.spool.dir).values()].reduce((n, s) => n + s.length, 0));
 
     const first = await waitFor(() => untrusted()[0], { what: "untrusted-certificate alarm" });
     t.match(first.message, sim.endpointUrl, "the alarm names the endpoint");

@@ -35,8 +35,8 @@ const proxy = createServer(async (req, res) => {
   let body = Buffer.from(await upstream.arrayBuffer());
   if (tamper && upstream.status === 200 && /\/proof$/.test(req.url ?? "")) {
     const proof = JSON.parse(body.toString());
-    if (proof.version === "otledger.envelope-proof/1") proof.log.proof[0] = "0x" + "ab".repeat(32);
-    else proof.record.ts = "2000-01-01T00:00:00.000Z";
+    if (proof.version === "otledger.envelope-proof/2") proof.log.proof[0] = "0x" + "ab".repeat(32);
+    else proof.record.header.ts = "2000-01-01T00:00:00.000Z";
     body = Buffer.from(JSON.stringify(proof));
   }
   res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "application/json" });
@@ -50,7 +50,8 @@ await ledger.chain.registerDevice(key.address);
 const sim = await startSimulator({ tickMs: 100 });
 const config = edgeConfig({
   endpoint: sim.endpointUrl, dir, keystore: key.file, ledgerUrl: `http://127.0.0.1:${port}`,
-  opcua: { nodes: [{ nodeId: "ns=1;s=B-201.DrumPressure", tag: "B-201.DrumPressure", samplingInterval: 100 }] },
+  // 1 s series windows: a record, and so an envelope, about every second
+  opcua: { nodes: [{ nodeId: "ns=1;s=B-201.DrumPressure", tag: "B-201.DrumPressure", samplingInterval: 100 }], window: { seconds: 1, maxSamples: 4096 } },
   ledger: { rpcUrl: ledger.chain.rpcUrl, apiKey: { passwordEnv: "OTLEDGER_TEST_AUDIT_KEY2" } },
   selfAudit: { intervalMs: 100, slaMs: 1 },
 });
@@ -76,14 +77,14 @@ t.test("an envelope proof that does not verify against the chain is alarmed and 
   const alarm = await waitFor(() => alarms("self_audit_failed")[0], { what: "verification alarm", timeoutMs: 30_000 });
   t.match(alarm.message, /log_range_inclusion: log_root_mismatch/, "names the failed check");
   t.equal(agent.spool.stats().lastAnchoredSeq, 0, "nothing purged on a bad proof");
-  t.ok(spoolRecords(config.spool.dir).some((r) => r.record.seq === alarm.seq! && r.state === 1), "the record stays in the spool");
+  t.ok(spoolRecords(config.spool.dir).some((r) => r.record.header.seq === alarm.seq! && r.state === 1), "the record stays in the spool");
 });
 
 t.test("honest proofs verify and purge", async (t) => {
   tamper = false;
   const target = agent.sender.lastSentSeq;
   await waitFor(() => agent.spool.stats().lastAnchoredSeq >= target || undefined, { what: `verified up to ${target}`, timeoutMs: 30_000 });
-  t.notOk(spoolRecords(config.spool.dir).some((r) => r.record.seq <= target), "verified records purged");
+  t.notOk(spoolRecords(config.spool.dir).some((r) => r.record.header.seq <= target), "verified records purged");
   const routes = await edgeReads();
   t.ok(routes.includes("GET /v1/envelopes/:device/:firstSeq/proof"), "verified by envelope proofs");
   t.notOk(routes.includes("GET /v1/records/:hash/proof"), "no proof bundle per record");
