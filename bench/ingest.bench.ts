@@ -15,13 +15,15 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { Wallet } from "ethers";
-import { canonicalString, recordHash, type Envelope } from "../core/index.ts";
+import { canonicalString } from "../core/index.ts";
+import { recordHash, type EnvelopeV2 } from "../core/v2/index.ts";
+import { COLUMNS, rowText } from "../server/ingest/record-rows.ts";
 import { buildApp } from "../server/app.ts";
 import { loadConfig } from "../server/config.ts";
 import { enableAppLogin, migrate } from "../server/db/migrate.ts";
 import { startEmbeddedPostgres } from "../server/runtime/embedded-postgres.ts";
 import { startTestChain } from "../test/helpers/chain.ts";
-import { TestDevice } from "../test/helpers/envelopes.ts";
+import { TestDeviceV2 as TestDevice } from "../test/helpers/envelopes-v2.ts";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const AGENTS = Number(process.env.AGENTS ?? 4);
@@ -60,7 +62,7 @@ try {
 
   // Pre-built bodies: [round][agent][i] -> JSON text.
   const bodies = Array.from({ length: ROUNDS }, () => devices.map((d) => Array.from({ length: ENVELOPES_PER_AGENT }, () => JSON.stringify(d.envelope(domain, RECORDS_PER_ENVELOPE)))));
-  const copyRows = buildCopyRows(JSON.parse(bodies[0]![0]![0]!) as Envelope);
+  const copyRows = buildCopyRows(JSON.parse(bodies[0]![0]![0]!) as EnvelopeV2);
 
   const agent = new Agent({ keepAlive: true, maxSockets: AGENTS });
   const post = (body: string) => new Promise<number>((resolve, reject) => {
@@ -111,18 +113,17 @@ try {
   await rm(root, { recursive: true, force: true });
 }
 
-/** COPY text rows shaped like the service's records rows (one 250-record envelope repeated with new keys). */
-function buildCopyRows(sample: Envelope): (offset: number) => Generator<string> {
-  const canon = sample.records.map((r) => canonicalString(r));
-  const hashes = sample.records.map((r) => recordHash(r).slice(2));
-  const esc = (s: string) => s.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n");
+/** COPY text rows of the service's records rows (record-rows.ts): one 250-record envelope repeated at new positions. */
+function buildCopyRows(sample: EnvelopeV2): (offset: number) => Generator<string> {
+  const link = `0x${"ab".repeat(32)}`;
   return function* rows(offset: number) {
     for (let i = 0; i < COPY_ROWS; i++) {
       const n = offset + i;
-      const k = n % canon.length;
-      const r = sample.records[k]!;
-      const hash = (n.toString(16).padStart(16, "0") + hashes[k]!.slice(16));
-      yield `\\\\x${r.device.slice(2)}\t${n + 1}\t\\\\x${hash}\t${r.prev === null ? "\\N" : "\\\\x" + r.prev.slice(2)}\t${r.ts}\t${r.kind}\t1\t${esc(canon[k]!)}\t${esc(canon[k]!)}\n`;
+      const r = sample.records[n % sample.records.length]!;
+      // New positions (unique seq, streamSeq and hash); both links non-null as for any record past the first.
+      const header = { ...r.header, seq: n + 2, streamSeq: n + 2, prev: link, streamPrev: link };
+      const hash = `0x${n.toString(16).padStart(16, "0")}${recordHash(r.header).slice(18)}`;
+      yield rowText({ ...r, header }, hash, canonicalString(header), 1);
     }
   };
 }
@@ -132,7 +133,7 @@ async function copyRound(pool: pg.Pool, rows: (offset: number) => Generator<stri
   try {
     const started = performance.now();
     await client.query("BEGIN");
-    const stream = client.query(copyFrom("COPY copy_baseline (device, seq, hash, prev, ts, kind, envelope_id, payload, canonical) FROM STDIN"));
+    const stream = client.query(copyFrom(`COPY copy_baseline (${COLUMNS.join(", ")}) FROM STDIN`));
     await pipeline(Readable.from(batch(rows(offset))), stream);
     await client.query("COMMIT");
     return COPY_ROWS / ((performance.now() - started) / 1000);

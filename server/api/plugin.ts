@@ -4,6 +4,7 @@
 import fp from "fastify-plugin";
 import helmet from "@fastify/helmet";
 import { Wallet } from "ethers";
+import { envelopeDomain } from "../../core/index.ts";
 import { DEV_KEYS } from "../runtime/local-chain.ts";
 import { AccessLog } from "./access-log.ts";
 import { installAccessHook } from "./access-hook.ts";
@@ -41,7 +42,7 @@ export const otledgerApi = fp<ApiOptions>(async (app, opts) => {
   }
   const registrar = new Registrar(ctx.chain, registrarKey);
   await ensureAdmin(ctx.db, opts.adminKey, opts.print ?? ((line) => process.stdout.write(line + "\n")));
-  const accessLog = new AccessLog(ctx.db, ctx.domain, opts.serviceKey);
+  const accessLog = new AccessLog(ctx.db, envelopeDomain(ctx.chain.chainId, ctx.chain.contractAddress), opts.serviceKey) /* TODO(h/api2): v2 domain */;
   await ensureServiceDevice(ctx.chain, registrar, accessLog.address);
   app.addHook("onClose", () => accessLog.close());
   const cache = new VerifiedKeyCache();

@@ -4,7 +4,7 @@
 // is rebuilt from the events since the deploy block, and a mirror row no event confirms gets one deviceStatus
 // read (and is marked unregistered if the chain does not know it).
 //
-// Freshness (docs/PROTOCOL.md §9): ingest awaits catchUp() for every envelope. Concurrent calls share one chain
+// Freshness (PROTOCOL-v2 §9): ingest awaits catchUp() for every envelope. Concurrent calls share one chain
 // head read begun after they arrived, and the registry events up to that head are applied before they return,
 // so a revocation mined before an envelope arrived refuses it. One head read (eth_getBlockByNumber) per round
 // however many envelopes wait; logs and deviceStatus only when the head moved. While the chain is unreachable,
@@ -13,9 +13,9 @@ import type pg from "pg";
 import { bytesToHex, hexToBytes } from "../db/bytes.ts";
 import type { ChainConnection } from "./connection.ts";
 import { FreshRun } from "./fresh-run.ts";
-import { devicesTouched, progress, readDeviceStatus, type DeviceStatus } from "./registry-events.ts";
+import { devicesTouched, progress, readDeviceStatus, type DeviceStatus, type KeyRole } from "./registry-events.ts";
 
-export type { DeviceStatus };
+export type { DeviceStatus, KeyRole };
 
 export class RegistryUnavailableError extends Error {
   readonly code = "registry_unavailable" as const;
@@ -144,12 +144,12 @@ export class DeviceRegistry {
 
   async #mirror(device: string, s: DeviceStatus): Promise<void> {
     await this.#pool.query(
-      `INSERT INTO devices (address, registered, revoked, revoked_at_checkpoint, revoked_at_block, revoked_at_time, metadata_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO devices (address, registered, revoked, revoked_at_checkpoint, revoked_at_block, revoked_at_time, metadata_hash, role)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (address) DO UPDATE SET registered = $2, revoked = $3, revoked_at_checkpoint = $4, revoked_at_block = $5,
-         revoked_at_time = $6, metadata_hash = $7, updated_at = now()`,
+         revoked_at_time = $6, metadata_hash = $7, role = $8, updated_at = now()`,
       [hexToBytes(device), s.registered, s.revoked, s.revoked ? s.revokedAtCheckpoint : null,
-        s.revoked ? s.revokedAtBlock : null, s.revoked ? s.revokedAtTime : null, hexToBytes(s.metadataHash)],
+        s.revoked ? s.revokedAtBlock : null, s.revoked ? s.revokedAtTime : null, hexToBytes(s.metadataHash), s.role],
     ).catch((err: unknown) => this.#opts.log.warn({ device, err: (err as Error).message }, "device registry: mirror not written"));
   }
 

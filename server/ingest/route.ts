@@ -1,12 +1,14 @@
-// POST /v1/envelopes: rate limit per client address (429) -> schema (zod, 400 with path) -> envelope consistency
-// (400) and signature (401) -> rate limit per device (429) -> on-chain registry (403) -> chain continuity and
-// storage in one transaction (201/200/409). Answers after commit.
+// POST /v1/envelopes (v2 envelopes, docs/design/v2-cutover.md): rate limit per client address (429) -> schema
+// (zod, 400 with path) -> openings, envelope consistency (400) and signature (401) -> rate limit per device (429)
+// -> on-chain registry and key role (403) -> device and stream chain continuity and storage in one transaction
+// (201/200/409). Answers after commit.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { EnvelopeSchema } from "../../core/index.ts";
+import { EnvelopeV2Schema } from "../../core/v2/index.ts";
 import { RegistryUnavailableError } from "../chain/registry.ts";
 import { clientAddress, installRateLimitStore, rateBucket, RateLimitError } from "../http/rate-limit.ts";
 import { IngestError } from "./errors.ts";
 import { EnvelopeBatcher } from "./batcher.ts";
+import { checkKeyRole } from "./key-role.ts";
 import { envelopeRouteSchema } from "./schemas.ts";
 
 export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -19,7 +21,7 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post("/envelopes", {
     onRequest: (request, reply) => perAddress(request, reply, clientAddress(request)),
-    schema: { ...envelopeRouteSchema, body: EnvelopeSchema }, bodyLimit: config.BODY_LIMIT_BYTES,
+    schema: { ...envelopeRouteSchema, body: EnvelopeV2Schema }, bodyLimit: config.BODY_LIMIT_BYTES,
   }, async (request, reply) => {
     const envelope = request.body;
     try {
@@ -27,7 +29,7 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
         throw new IngestError(413, "envelope_too_large", `at most ${config.MAX_RECORDS_PER_ENVELOPE} records per envelope`, ["records"], { expected: config.MAX_RECORDS_PER_ENVELOPE, computed: envelope.records.length });
       }
       // A chain head read after arrival (shared with concurrent envelopes, overlapping verification): a
-      // revocation mined before this envelope arrived refuses it (docs/PROTOCOL.md §9).
+      // revocation mined before this envelope arrived refuses it (PROTOCOL-v2 §9).
       const caughtUp = registry.catchUp();
       const verified = await verifier.verify(envelope);
       await caughtUp;
@@ -38,6 +40,7 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       if (!device.registered) throw new IngestError(403, "device_unknown", `device ${envelope.header.device} is not registered on LedgerAnchor`, ["header", "device"]);
       if (device.revoked) throw new IngestError(403, "device_revoked", `device ${envelope.header.device} was revoked at checkpoint ${device.revokedAtCheckpoint}`, ["header", "device"], { revokedAtCheckpoint: device.revokedAtCheckpoint });
+      checkKeyRole(envelope, device.role);
       const outcome = await batcher.store(verified);
       metrics.envelopes.inc({ outcome: outcome.status === 201 ? "accepted" : "replay" });
       if (outcome.status === 201) metrics.records.inc(envelope.records.length);

@@ -1,14 +1,13 @@
-// Stores one verified envelope in one transaction, after checking it continues the device's chain.
-// Two advisory locks, always in this order: the device's (serialises its chain checks across replicas) and
-// the log's (taken last, after the bulk insert, and held to commit, so leaf indexes are contiguous and follow
+// Stores one verified v2 envelope in one transaction, after checking it continues the device's chain and each
+// of its streams' chains (stream-heads.ts). Two advisory locks, always in this order: the device's (serialises
+// its device and stream head checks across replicas: every stream belongs to one device) and the log's (taken last, after the bulk insert, and held to commit, so leaf indexes are contiguous and follow
 // commit order: a reader that sees leaf i sees every leaf below i).
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 import { bytesToHex, hexToBytes } from "../db/bytes.ts";
 import { IngestError } from "./errors.ts";
 import { buildReceipt, type Receipt } from "./receipt.ts";
+import { copyRecords } from "./record-rows.ts";
+import { checkStreamHeads } from "./stream-heads.ts";
 import type { VerifiedEnvelope } from "./verify.ts";
 
 export const DEVICE_LOCK_CLASS = 0x6f746c01;
@@ -50,8 +49,8 @@ async function storeInTransaction(client: pg.PoolClient, v: VerifiedEnvelope): P
 export type Prepared = StoreOutcome & { status: 200 } | { status: 201; id: number };
 
 /**
- * Inside a transaction: takes the device lock, checks the chain continues (or recognises a replay, or throws a
- * 409), and writes the records. The bulk goes in here, outside the log lock, so envelopes write in parallel.
+ * Inside a transaction: takes the device lock, checks the device chain and every stream chain continue (or
+ * recognises a replay, or throws a 409), and writes the records. The bulk goes in here, outside the log lock, so envelopes write in parallel.
  */
 export async function prepareEnvelope(client: pg.PoolClient, v: VerifiedEnvelope): Promise<Prepared> {
   const { header, records } = v.envelope;
@@ -62,9 +61,10 @@ export async function prepareEnvelope(client: pg.PoolClient, v: VerifiedEnvelope
   if (header.firstSeq > head.seq + 1) {
     throw new IngestError(409, "seq_gap", `records ${head.seq + 1}..${header.firstSeq - 1} are missing`, ["header", "firstSeq"], expectation(head));
   }
-  if (records[0]!.prev !== head.hash) {
-    throw new IngestError(409, "prev_mismatch", "records[0].prev is not the hash of the device's last stored record", ["records", 0, "prev"], expectation(head));
+  if (records[0]!.header.prev !== head.hash) {
+    throw new IngestError(409, "prev_mismatch", "records[0].header.prev is not the hash of the device's last stored record", ["records", 0, "header", "prev"], expectation(head));
   }
+  await checkStreamHeads(client, v);
   const id = (await client.query<{ id: number }>("SELECT nextval('envelopes_id_seq') AS id")).rows[0]!.id;
   await copyRecords(client, id, v);
   return { status: 201, id };
@@ -78,21 +78,6 @@ export async function sequenceEnvelope(client: pg.PoolClient, v: VerifiedEnvelop
   ]);
   return { status: 201, receipt: buildReceipt(header, v.hashes, res.rows[0]!.first_index) };
 }
-
-/** COPY, PostgreSQL's fastest bulk path, inside the envelope's transaction; payload jsonb is parsed from the canonical text. */
-async function copyRecords(client: pg.PoolClient, envelopeId: number, v: VerifiedEnvelope): Promise<void> {
-  const device = "\\\\x" + v.envelope.header.device.slice(2);
-  const text = v.envelope.records.map((r, i) => {
-    const canonical = copyText(v.canonicals[i]!);
-    const prev = r.prev === null ? "\\N" : "\\\\x" + r.prev.slice(2);
-    return `${device}\t${r.seq}\t\\\\x${v.hashes[i]!.slice(2)}\t${prev}\t${r.ts}\t${r.kind}\t${envelopeId}\t${canonical}\t${canonical}\n`;
-  }).join("");
-  const stream = client.query(copyFrom("COPY records (device, seq, hash, prev, ts, kind, envelope_id, payload, canonical) FROM STDIN"));
-  await pipeline(Readable.from([text]), stream);
-}
-
-/** COPY text-format escaping (canonical JSON has no raw control characters, but be exact anyway). */
-const copyText = (s: string) => s.replace(/[\\\t\n\r]/g, (c) => (c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : "\\r"));
 
 const INSERT_ENVELOPE_AND_LEAVES = `
 WITH env AS (

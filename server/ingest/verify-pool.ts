@@ -1,29 +1,29 @@
 // Envelope verification on worker threads, so hashing and signature recovery of one envelope do not hold up
 // the event loop (parsing, zod and database work for the others). Size 0 verifies inline.
 import { Worker } from "node:worker_threads";
-import type { Eip712Domain, Envelope } from "../../core/index.ts";
+import type { Eip712DomainV2, EnvelopeStream, EnvelopeV2 } from "../../core/v2/index.ts";
 import { IngestError, type IngestErrorCode } from "./errors.ts";
 import { verifyEnvelope, type VerifiedEnvelope } from "./verify.ts";
 
-type Pending = { envelope: Envelope; resolve: (v: VerifiedEnvelope) => void; reject: (e: Error) => void };
+type Pending = { envelope: EnvelopeV2; resolve: (v: VerifiedEnvelope) => void; reject: (e: Error) => void };
 type Slot = { worker: Worker; pending: Map<number, Pending> };
-type Answer = { id: number; hashes?: string[]; canonicals?: string[]; error?: { statusCode: number; code: IngestErrorCode; message: string; path: (string | number)[]; details: Record<string, unknown> };
+type Answer = { id: number; hashes?: string[]; canonicals?: string[]; streams?: EnvelopeStream[]; error?: { statusCode: number; code: IngestErrorCode; message: string; path: (string | number)[]; details: Record<string, unknown> };
   crash?: { name: string; message: string; stack?: string } };
 
 const WORKER_URL = new URL("./verify-worker.ts", import.meta.url);
 
 export class VerifyPool {
-  readonly #domain: Eip712Domain;
+  readonly #domain: Eip712DomainV2;
   readonly #slots: Slot[] = [];
   #next = 0;
   #closed = false;
 
-  constructor(size: number, domain: Eip712Domain) {
+  constructor(size: number, domain: Eip712DomainV2) {
     this.#domain = domain;
     for (let i = 0; i < size; i++) this.#slots.push(this.#spawn());
   }
 
-  verify(envelope: Envelope): Promise<VerifiedEnvelope> {
+  verify(envelope: EnvelopeV2): Promise<VerifiedEnvelope> {
     if (this.#slots.length === 0) return Promise.resolve().then(() => verifyEnvelope(envelope, this.#domain));
     const slot = this.#slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.#next++;
@@ -47,7 +47,7 @@ export class VerifyPool {
       slot.pending.delete(a.id);
       if (a.error !== undefined) p.reject(new IngestError(a.error.statusCode, a.error.code, a.error.message, a.error.path, a.error.details));
       else if (a.crash !== undefined) p.reject(Object.assign(new Error(a.crash.message), { name: a.crash.name, stack: a.crash.stack }));
-      else p.resolve({ envelope: p.envelope, hashes: a.hashes!, canonicals: a.canonicals! });
+      else p.resolve({ envelope: p.envelope, hashes: a.hashes!, canonicals: a.canonicals!, streams: a.streams! });
     });
     // A dead worker fails nothing: its envelopes are verified inline and a new worker takes its place.
     slot.worker.on("error", () => this.#replace(slot));

@@ -2,7 +2,7 @@
 // `app.ledger`, and closes all of it on close. Registry events are followed by a background loop.
 import fp from "fastify-plugin";
 import type { Wallet } from "ethers";
-import { envelopeDomain } from "../../core/index.ts";
+import { envelopeDomainV2 } from "../../core/v2/index.ts";
 import { connectChain } from "../chain/connection.ts";
 import { DeviceRegistry } from "../chain/registry.ts";
 import { VerifyPool } from "../ingest/verify-pool.ts";
@@ -35,7 +35,7 @@ export const ledgerPlugin = fp<LedgerPluginOptions>(async (app, opts) => {
   });
   follow.start();
   app.addHook("onClose", async () => { await follow.stop(); });
-  const domain = envelopeDomain(chain.chainId, chain.contractAddress);
+  const domain = envelopeDomainV2(chain.chainId, chain.contractAddress);
   const verifier = new VerifyPool(config.VERIFY_WORKERS, domain);
   app.addHook("onClose", async () => { await verifier.close(); });
   const ledger: LedgerContext = { config, db, chain, registry, domain, metrics, verifier };

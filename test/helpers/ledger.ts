@@ -3,8 +3,9 @@
  * test anvil chain with LedgerAnchor (or one you pass, to share it), and the app listening on 127.0.0.1:0.
  *
  *   const ledger = await startTestLedger();                  // t.teardown(() => ledger.close())
- *   const device = await ledger.newDevice();                 // random key, registered on-chain
- *   const res = await ledger.submit(device.envelope(ledger.domain, 10));   // { status, body }
+ *   const device = await ledger.newDevice();                 // TestDeviceV2: random key, registered on-chain (role device)
+ *   const res = await ledger.submit(device.envelope(ledger.domain, 10));   // v2 envelope -> { status, body }
+ *   const service = await ledger.newDevice({ role: "service" });          // registered with registerServiceKey
  *   await ledger.waitAnchored(res.body.checkpoint.minTreeSize);            // on-chain checkpoint covers it
  *   ledger.url / ledger.app.inject(...) / ledger.ownerDb (pg.Pool as the owner, for inspection)
  *
@@ -15,13 +16,13 @@
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyServerOptions } from "fastify";
 import pg from "pg";
-import { Wallet } from "ethers";
-import { envelopeDomain, type Eip712Domain, type Envelope } from "../../core/index.ts";
+import { Wallet, ZeroHash } from "ethers";
+import { envelopeDomainV2, type Eip712DomainV2, type EnvelopeV2 } from "../../core/v2/index.ts";
 import { buildApp } from "../../server/app.ts";
 import { loadConfig, type Config } from "../../server/config.ts";
 import type { Receipt } from "../../server/ingest/receipt.ts";
 import { startTestChain, type TestChain } from "./chain.ts";
-import { TestDevice } from "./envelopes.ts";
+import { TestDeviceV2 } from "./envelopes-v2.ts";
 import { migratedDatabase } from "./postgres.ts";
 import { waitFor } from "./wait.ts";
 
@@ -44,10 +45,12 @@ export type TestLedger = {
   chain: TestChain;
   database: { ownerUrl: string; appUrl: string };
   config: Config;
-  domain: Eip712Domain;
+  /** EIP-712 domain of v2 envelopes (version "2"). */
+  domain: Eip712DomainV2;
   ownerDb: pg.Pool;
-  newDevice(options?: { register?: boolean }): Promise<TestDevice>;
-  submit(envelope: Envelope | unknown): Promise<SubmitResult>;
+  /** A new key, registered on LedgerAnchor (unless register is false) as a device key or, with role "service", a service key. */
+  newDevice(options?: { register?: boolean; role?: "device" | "service" }): Promise<TestDeviceV2>;
+  submit(envelope: EnvelopeV2 | unknown): Promise<SubmitResult>;
   /** Waits until the chain has an anchored checkpoint with treeSize >= size; returns its index and size. */
   waitAnchored(size: number, timeoutMs?: number): Promise<{ index: number; treeSize: number }>;
   close(): Promise<void>;
@@ -68,13 +71,14 @@ export async function startTestLedger(options: TestLedgerOptions = {}): Promise<
   const address = app.server.address();
   const url = typeof address === "object" && address !== null ? `http://127.0.0.1:${address.port}` : "";
   const ownerDb = new pg.Pool({ connectionString: database.ownerUrl, max: 2 });
-  const domain = envelopeDomain(chain.chainId, chain.contract);
+  const domain = envelopeDomainV2(chain.chainId, chain.contract);
   let closing: Promise<void> | undefined;
   return {
     app, url, chain, database, config, domain, ownerDb,
-    async newDevice({ register = true } = {}) {
-      const device = new TestDevice();
-      if (register) await chain.registerDevice(device.address);
+    async newDevice({ register = true, role = "device" } = {}) {
+      const device = new TestDeviceV2();
+      if (register && role === "device") await chain.registerDevice(device.address);
+      if (register && role === "service") await (await chain.ledger.getFunction("registerServiceKey")(device.address, ZeroHash)).wait();
       return device;
     },
     async submit(envelope) {

@@ -1,7 +1,7 @@
 // Happy path: a signed envelope gets a receipt, lands in a checkpoint, and LedgerAnchor confirms that
 // checkpoint (same root as the stored tree, and the record's inclusion proof verifies on-chain).
 import t from "tap";
-import { recordHash } from "../../core/index.ts";
+import { recordHash } from "../../core/v2/index.ts";
 import { storedInclusionProof, storedRoot } from "../../server/log/merkle-store.ts";
 import { startTestLedger } from "../helpers/ledger.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
@@ -18,7 +18,7 @@ t.test("submit -> receipt -> anchored checkpoint confirmed on-chain", async (t) 
   const envA = a.envelope(ledger.domain, 5);
   const first = await ledger.submit(envA);
   t.equal(first.status, 201);
-  t.same(first.body.records.map((r) => r.hash), envA.records.map(recordHash), "receipt lists each record's hash");
+  t.same(first.body.records.map((r) => r.hash), envA.records.map((r) => recordHash(r.header)), "receipt lists each record's hash");
   t.same(first.body.records.map((r) => r.index), [0, 1, 2, 3, 4], "first records get the first leaf indexes");
   t.same(first.body.records.map((r) => r.seq), [1, 2, 3, 4, 5]);
   t.equal(first.body.checkpoint.minTreeSize, 5);
@@ -39,9 +39,14 @@ t.test("submit -> receipt -> anchored checkpoint confirmed on-chain", async (t) 
   const ok = await ledger.chain.ledger.getFunction("verifyInclusion")(covering[0], 6, second.body.records[1]!.hash, proof);
   t.equal(ok, true, "LedgerAnchor verifies the record's inclusion in the checkpoint that first covers it");
 
-  const rows = await ledger.ownerDb.query("SELECT canonical, payload FROM records_indexed WHERE leaf_index = 0");
-  t.same(JSON.parse(rows.rows[0].canonical), envA.records[0], "canonical text is stored and parses back to the record");
-  t.same(rows.rows[0].payload, envA.records[0], "payload jsonb holds the record");
+  const rows = await ledger.ownerDb.query("SELECT * FROM records_indexed WHERE leaf_index = 0");
+  const stored = rows.rows[0], sent = envA.records[0]!;
+  t.same(JSON.parse(stored.header), sent.header, "the header's JCS text is stored and parses back to the header");
+  t.equal("0x" + stored.hash.toString("hex"), recordHash(sent.header), "hash = recordHash(header)");
+  t.same({ name: stored.stream_name, salt: "0x" + stored.stream_salt.toString("hex") }, sent.stream, "the stream descriptor is stored");
+  t.same(stored.body, sent.body, "body jsonb holds the body");
+  t.equal("0x" + stored.salt.toString("hex"), sent.salt, "and its salt");
+  t.same([stored.kind, stored.stream_seq, stored.samples, "0x" + stored.stream.toString("hex")], ["series", 1, 60, sent.header.stream], "chain and query columns");
   const row = await waitFor(async () => (await ledger.ownerDb.query("SELECT tx_hash, block_number FROM anchors WHERE checkpoint_idx = $1", [anchored.index])).rows[0]);
   const receipt = await ledger.chain.provider.getTransactionReceipt("0x" + row.tx_hash.toString("hex"));
   t.equal(receipt?.blockNumber, Number(row.block_number), "the anchor row names the mined transaction and its block");

@@ -1,7 +1,7 @@
 // Idempotent replay, equivocation evidence, and concurrent submissions keeping the log contiguous.
 import t from "tap";
-import { recordHash } from "../../core/index.ts";
-import { TestDevice, signedEnvelope } from "../helpers/envelopes.ts";
+import { recordHash, sealRecord, type FullRecord } from "../../core/v2/index.ts";
+import { TestDeviceV2, newSalt, signedEnvelopeV2 } from "../helpers/envelopes-v2.ts";
 import { startTestLedger } from "../helpers/ledger.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 
@@ -22,7 +22,8 @@ t.test("replay, equivocation, concurrency", async (t) => {
     t.equal(again.status, 200);
     t.same(again.body, first.body, "same receipt");
     t.equal(await count("records"), records, "no new records");
-    const racing = await Promise.all([1, 2, 3].map(() => ledger.submit(device.envelope(ledger.domain, 2, { commit: false }))));
+    const next = device.envelope(ledger.domain, 2);
+    const racing = await Promise.all([1, 2, 3].map(() => ledger.submit(structuredClone(next))));
     t.same(racing.map((r) => r.status).sort(), [200, 200, 201], "concurrent copies of one new envelope: one 201, the others replays");
     t.same(racing[0]!.body.records, racing[1]!.body.records, "all copies get the same receipt");
   });
@@ -31,18 +32,23 @@ t.test("replay, equivocation, concurrency", async (t) => {
     const device = await ledger.newDevice();
     const honest = device.envelope(ledger.domain, 3);
     t.equal((await ledger.submit(honest)).status, 201);
-    const twin = new TestDevice(device.wallet);
-    const forged = twin.records(3, { commit: false });
-    forged[1]!.body = { ...forged[1]!.body, tag: "pump1.pressure.rewritten" } as typeof forged[1]["body"];
-    forged[2]!.prev = recordHash(forged[1]!);
-    const conflicting = signedEnvelope(ledger.domain, device.wallet, forged);
+    // The same positions (seq 1..3, streamSeq 1..3 of the same stream) with record 2's series value rewritten and
+    // resealed: a validly signed second history.
+    const forged: FullRecord[] = [honest.records[0]!];
+    for (const r of honest.records.slice(1)) {
+      const prev = recordHash(forged.at(-1)!.header);
+      const body = r === honest.records[1] ? { ...r.body, values: (r.body as { values: number[] }).values.map((v) => v + 1) } : r.body;
+      const { v: _v, stream: _s, body: _b, ...fields } = r.header;
+      forged.push(sealRecord({ header: { ...fields, prev, streamPrev: prev }, stream: r.stream, salt: newSalt(), body: body as FullRecord["body"] }));
+    }
+    const conflicting = signedEnvelopeV2(ledger.domain, device.wallet, forged);
     const envelopesBefore = await count("envelopes");
     const res = await ledger.submit(conflicting);
     t.equal(res.status, 409);
     t.equal(res.body.code, "equivocation");
     t.equal(res.body.seq, 2, "names the equivocated seq");
-    t.equal(res.body.existingHash, recordHash(honest.records[1]!));
-    t.equal(res.body.conflictingHash, recordHash(forged[1]!));
+    t.equal(res.body.existingHash, recordHash(honest.records[1]!.header));
+    t.equal(res.body.conflictingHash, recordHash(forged[1]!.header));
     t.equal(await count("envelopes"), envelopesBefore, "the conflicting envelope is not stored as data");
     const evidence = await ledger.ownerDb.query("SELECT e.seq, e.conflicting_envelope, v.signature, v.records_root FROM equivocations e JOIN envelopes v ON v.id = e.existing_envelope_id WHERE e.device = $1", [Buffer.from(device.address.slice(2), "hex")]);
     t.equal(evidence.rowCount, 1, "one evidence row");

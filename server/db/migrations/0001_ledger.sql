@@ -18,6 +18,8 @@ CREATE TABLE devices (
   revoked_at_block bigint,
   revoked_at_time bigint,
   metadata_hash bytea NOT NULL CHECK (length(metadata_hash) = 32),
+  -- LedgerAnchor v2's key role: 'device' keys sign reading/series/event records, 'service' keys access/erasure.
+  role text NOT NULL CHECK (role IN ('device', 'service')),
   updated_at timestamptz NOT NULL DEFAULT now()
 );
 
@@ -35,7 +37,12 @@ CREATE TABLE envelopes (
   UNIQUE (device, first_seq)
 );
 
--- Records: the exact canonical JSON (RFC 8785, UTF-8) that was hashed, and the same as jsonb for queries.
+-- Records (PROTOCOL-v2 §3): one row per record. `header` is the header's JCS text (RFC 8785, UTF-8), the exact
+-- bytes whose leaf hash is `hash`; the header fields are repeated as columns for the chain checks and queries.
+-- The openings are the stream descriptor (stream_name, stream_salt) and the body and personal openings (salt,
+-- body, personal, personal_salt): body/salt/personal/personal_salt are nullable because erasure (issue 12) clears
+-- them, leaving the header (a stub) that every proof is over. samples / event_type / asset are query columns taken
+-- from the body at ingest (samples: the series' sample count, 1 for a reading).
 -- A record's leaf index is its envelope's first_index + (seq - first_seq): see records_indexed. Records are
 -- inserted before the log lock is taken (the envelope row, with first_index, comes under it), hence the
 -- deferred foreign key.
@@ -43,14 +50,35 @@ CREATE TABLE records (
   device bytea NOT NULL CHECK (length(device) = 20),
   seq bigint NOT NULL CHECK (seq >= 1),
   hash bytea NOT NULL UNIQUE CHECK (length(hash) = 32),
-  prev bytea,
+  prev bytea CHECK (length(prev) = 32),
+  stream bytea NOT NULL CHECK (length(stream) = 32),
+  stream_seq bigint NOT NULL CHECK (stream_seq >= 1),
+  stream_prev bytea CHECK (length(stream_prev) = 32),
+  kind text NOT NULL CHECK (kind IN ('reading', 'series', 'event', 'erasure', 'access')),
+  from_ts timestamptz NOT NULL,
+  to_ts timestamptz NOT NULL CHECK (to_ts >= from_ts),
   ts timestamptz NOT NULL,
-  kind text NOT NULL CHECK (kind IN ('reading', 'event')),
   envelope_id bigint NOT NULL REFERENCES envelopes (id) DEFERRABLE INITIALLY DEFERRED,
-  payload jsonb NOT NULL,
-  canonical text NOT NULL,
-  PRIMARY KEY (device, seq)
+  header text NOT NULL,
+  stream_name text NOT NULL,
+  stream_salt bytea NOT NULL CHECK (length(stream_salt) = 16),
+  salt bytea CHECK (length(salt) = 16),
+  body jsonb,
+  personal jsonb,
+  personal_salt bytea CHECK (length(personal_salt) = 16),
+  samples integer CHECK (samples >= 1),
+  event_type text,
+  asset text,
+  PRIMARY KEY (device, seq),
+  -- Also the stream head lookup: the head of (device, stream) is its max stream_seq row (a backward index scan).
+  UNIQUE (device, stream, stream_seq),
+  CHECK ((seq = 1) = (prev IS NULL)),
+  CHECK ((stream_seq = 1) = (stream_prev IS NULL)),
+  CHECK ((body IS NULL) = (salt IS NULL)),
+  CHECK ((personal IS NULL) = (personal_salt IS NULL))
 );
+-- stream_name_conflict: which stream id a device already uses for a name.
+CREATE INDEX records_stream_name ON records (device, stream_name, stream);
 CREATE INDEX records_envelope ON records (envelope_id);
 
 -- The global log: leaf index -> record hash, contiguous from 0, in commit order.

@@ -26,7 +26,7 @@ CREATE TABLE api_grants (
   principal_id bigint NOT NULL REFERENCES api_principals (id),
   site text,
   device bytea CHECK (length(device) = 20),
-  kind text CHECK (kind IN ('reading', 'event')),
+  kind text CHECK (kind IN ('reading', 'series', 'event')),
   from_ts timestamptz,
   to_ts timestamptz,
   expires_at timestamptz,

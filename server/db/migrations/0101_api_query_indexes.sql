@@ -8,9 +8,11 @@
 --    scan, then a 40k-row filter on an event-type index; device + tag a 51k-row bitmap on records_pkey);
 --  - a bare time window: ts.
 CREATE INDEX api_envelopes_device_first_index ON envelopes (device, first_index);
-CREATE INDEX api_records_ts ON records (ts);
-CREATE INDEX api_records_tag ON records (((payload -> 'body') ->> 'tag'), device, ts) WHERE kind = 'reading';
-CREATE INDEX api_records_event_type ON records (((payload -> 'body') ->> 'type'), device, ts) WHERE kind = 'event';
+-- v2: time filters are on a record's span [from_ts, to_ts]; tag = stream name of readings and series.
+CREATE INDEX api_records_from_ts ON records (from_ts);
+CREATE INDEX api_records_tag ON records (stream_name, device, from_ts) WHERE kind IN ('reading', 'series');
+CREATE INDEX api_records_event_type ON records (event_type, device, from_ts) WHERE kind = 'event';
+CREATE INDEX api_records_asset ON records (asset, device, from_ts) WHERE kind = 'event';
 
 -- Down Migration
-DROP INDEX api_records_event_type, api_records_tag, api_records_ts, api_envelopes_device_first_index;
+DROP INDEX api_records_asset, api_records_event_type, api_records_tag, api_records_from_ts, api_envelopes_device_first_index;
