@@ -1,6 +1,7 @@
 // Writes an access record for every partner/auditor read before the answer leaves (a failed write turns an
 // answer showing data into a 503: nothing is shown unlogged). Streaming routes (export) log themselves when the stream ends.
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { AccessEntry } from "./access-body.ts";
 import type { AccessLog } from "./access-log.ts";
 import { ApiError } from "./errors.ts";
 
@@ -15,12 +16,12 @@ declare module "fastify" {
   }
 }
 
-export function accessEntry(request: FastifyRequest, count: number, extra: object = {}) {
+export function accessEntry(request: FastifyRequest, count: number, extra: object = {}): AccessEntry {
   const caller = request.caller!;
   return {
     principal: { id: caller.id, name: caller.name, role: caller.role },
     route: `${request.method} ${request.routeOptions.url ?? request.url}`,
-    filter: { ...(request.params as object), ...(request.query as object), ...extra },
+    filter: { ...(request.params as object), ...(request.query as object), ...extra } as Record<string, unknown>,
     count,
     at: new Date(),
     requestId: request.id,

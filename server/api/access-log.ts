@@ -1,37 +1,40 @@
-// The access log: every partner/auditor read becomes an event record signed with the service's own device key
-// and appended to the global log through ingest's own checks and store (verifyEnvelope, storeEnvelope), so
-// access history is anchored and verifiable like the data. Concurrent reads are group-committed: one envelope
-// per batch, one batch at a time. After a conflict (another replica with the same key) the chain head is reloaded.
-// Storage goes through ingest's storeEnvelope (chain continuity, log lock, leaves); ingest's stateless checks
-// (verifyEnvelope: signature recovery) are skipped because this process built and signed the envelope with
-// core's own functions: every access record is still checked by whoever verifies the log (test/api/access-log).
-import { createHash } from "node:crypto";
+// The access log: every partner/auditor read becomes a v2 record of kind "access" in stream "@access"
+// (PROTOCOL-v2 §3.2, §4.4), signed by the service key (LedgerAnchor role service, registered with
+// registerServiceKey) and appended to the global log through ingest's own path — verifyEnvelope (core's
+// checkEnvelopeV2: openings, chains, signature) and storeEnvelope (device and stream heads, log lock, leaves) —
+// so access history is anchored and verifiable like the data. Concurrent reads are group-committed: one envelope
+// per batch, one batch at a time. The device head (seq, prev) and the @access stream head (salt, streamSeq,
+// streamPrev, last `to`) are read back from the database at start and after a conflict (another replica with the
+// same key), so the stream keeps one id and one unbroken chain across restarts.
+import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { Wallet } from "ethers";
-import { buildEnvelope, canonicalString, recordHash, type Eip712Domain, type Hex32, type Record as LedgerRecord } from "../../core/index.ts";
+import { ACCESS_STREAM, buildEnvelopeV2, recordHash, sealRecord, type Eip712DomainV2, type FullRecord } from "../../core/v2/index.ts";
+import type { Hex32 } from "../../core/index.ts";
 import { bytesToHex, hexToBytes } from "../db/bytes.ts";
 import { IngestError } from "../ingest/errors.ts";
 import { storeEnvelope } from "../ingest/store.ts";
-import type { VerifiedEnvelope } from "../ingest/verify.ts";
+import { verifyEnvelope } from "../ingest/verify.ts";
+import { accessBody, type AccessEntry } from "./access-body.ts";
 
-export type AccessEntry = { principal: { id: number; name: string; role: string }; route: string; filter: unknown; count: number; at: Date; requestId: string };
-/** What an access record's event text holds (JSON). */
-export type AccessText = { principalId: number; route: string; filter: unknown; count: number };
-export const ACCESS_SOURCE = "otledger-access";
+export type { AccessEntry } from "./access-body.ts";
 
 type Waiter = { entry: AccessEntry; resolve: () => void; reject: (err: unknown) => void };
+/** Where the next access record attaches: the service key's device chain and its @access stream chain. */
+type Heads = { seq: number; prev: Hex32 | null; salt: string; streamSeq: number; streamPrev: Hex32 | null; lastTo: number };
 const MAX_BATCH = 500;
-const MAX_TEXT = 4096;
+
+const newSalt = () => "0x" + randomBytes(16).toString("hex");
 
 export class AccessLog {
   readonly #db: pg.Pool;
-  readonly #domain: Eip712Domain;
+  readonly #domain: Eip712DomainV2;
   readonly #wallet: Wallet;
   readonly #queue: Waiter[] = [];
   #running: Promise<void> | undefined;
-  #head: { seq: number; prev: Hex32 | null } | undefined;
+  #heads: Heads | undefined;
 
-  constructor(db: pg.Pool, domain: Eip712Domain, wallet: Wallet) {
+  constructor(db: pg.Pool, domain: Eip712DomainV2, wallet: Wallet) {
     this.#db = db;
     this.#domain = domain;
     this.#wallet = wallet;
@@ -67,7 +70,7 @@ export class AccessLog {
       try {
         await this.#write(batch.map((w) => w.entry)).catch(async (err: unknown) => {
           if (!(err instanceof IngestError) || err.statusCode !== 409) throw err;
-          await this.#write(batch.map((w) => w.entry)); // head reloaded: one retry
+          await this.#write(batch.map((w) => w.entry)); // heads reloaded: one retry
         });
         for (const w of batch) w.resolve();
       } catch (err) {
@@ -77,40 +80,40 @@ export class AccessLog {
   }
 
   async #write(entries: AccessEntry[]): Promise<void> {
-    const head = this.#head ?? (await this.#loadHead());
-    const records: LedgerRecord[] = [];
-    const hashes: Hex32[] = [];
-    let { seq, prev } = head;
+    const heads = this.#heads ?? (await this.#loadHeads());
+    let h = heads;
+    const records: FullRecord[] = [];
     for (const e of entries) {
-      const record = this.#record(e, seq + 1, prev);
+      // Within a stream records are in time order: a clock step back does not break the chain.
+      const at = Math.max(e.at.getTime(), h.lastTo);
+      const time = new Date(at).toISOString();
+      const record = sealRecord({
+        header: { device: this.address, seq: h.seq + 1, prev: h.prev, streamSeq: h.streamSeq + 1, streamPrev: h.streamPrev, kind: "access", from: time, to: time, ts: time },
+        stream: { name: ACCESS_STREAM, salt: h.salt }, salt: newSalt(), body: accessBody(e),
+      });
       records.push(record);
-      seq += 1;
-      prev = recordHash(record);
-      hashes.push(prev);
+      const hash = recordHash(record.header);
+      h = { seq: h.seq + 1, prev: hash, salt: h.salt, streamSeq: h.streamSeq + 1, streamPrev: hash, lastTo: at };
     }
-    this.#head = undefined; // unknown until committed
-    // TODO(h/api2): v1 records no longer fit the v2 store; access records move to v2 (kind "access", stream "@access").
-    const verified = { envelope: buildEnvelope(records, this.#domain, this.#wallet), hashes, canonicals: records.map((r) => canonicalString(r)) } as unknown as VerifiedEnvelope;
-    await storeEnvelope(this.#db, verified);
-    this.#head = { seq, prev };
+    this.#heads = undefined; // unknown until committed
+    await storeEnvelope(this.#db, verifyEnvelope(buildEnvelopeV2(records, this.#domain, this.#wallet), this.#domain));
+    this.#heads = h;
   }
 
-  #record(e: AccessEntry, seq: number, prev: Hex32 | null): LedgerRecord {
-    const body: AccessText = { principalId: e.principal.id, route: e.route, filter: e.filter, count: e.count };
-    let text = JSON.stringify(body);
-    if (text.length > MAX_TEXT) {
-      const digest = "0x" + createHash("sha256").update(JSON.stringify(e.filter)).digest("hex");
-      text = JSON.stringify({ ...body, filter: { truncated: true, sha256: digest } });
-    }
+  /** The stored heads; a first start picks the @access stream's salt (kept for the stream's life, in its records). */
+  async #loadHeads(): Promise<Heads> {
+    const device = hexToBytes(this.address);
+    const [dev, stream] = await Promise.all([
+      this.#db.query<{ seq: string; hash: Buffer }>("SELECT seq, hash FROM records WHERE device = $1 ORDER BY seq DESC LIMIT 1", [device]),
+      this.#db.query<{ stream_seq: string; hash: Buffer; stream_salt: Buffer; to_ts: Date }>(
+        "SELECT stream_seq, hash, stream_salt, to_ts FROM records WHERE device = $1 AND stream_name = $2 ORDER BY stream_seq DESC LIMIT 1", [device, ACCESS_STREAM]),
+    ]);
+    const d = dev.rows[0], s = stream.rows[0];
     return {
-      v: 1, device: this.address, seq, prev, ts: e.at.toISOString(), kind: "event",
-      body: { type: "note", asset: null, workOrder: null, actor: `${e.principal.role}:${e.principal.name}`.slice(0, 256), text, source: { system: ACCESS_SOURCE, ref: e.requestId.slice(0, 256) || "-" } },
+      seq: d === undefined ? 0 : Number(d.seq), prev: d === undefined ? null : (bytesToHex(d.hash) as Hex32),
+      salt: s === undefined ? newSalt() : bytesToHex(s.stream_salt),
+      streamSeq: s === undefined ? 0 : Number(s.stream_seq), streamPrev: s === undefined ? null : (bytesToHex(s.hash) as Hex32),
+      lastTo: s === undefined ? 0 : s.to_ts.getTime(),
     };
-  }
-
-  async #loadHead(): Promise<{ seq: number; prev: Hex32 | null }> {
-    const res = await this.#db.query<{ seq: number; hash: Buffer }>("SELECT seq, hash FROM records WHERE device = $1 ORDER BY seq DESC LIMIT 1", [hexToBytes(this.address)]);
-    const r = res.rows[0];
-    return r === undefined ? { seq: 0, prev: null } : { seq: Number(r.seq), prev: bytesToHex(r.hash) as Hex32 };
   }
 }

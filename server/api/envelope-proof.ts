@@ -1,7 +1,7 @@
-// Envelope proof v1 (docs/PROTOCOL.md §11.1) for a stored envelope: its record hashes are the log leaves
+// Envelope proof v2 (docs/design/PROTOCOL-v2.md §11.1) for a stored envelope: its record hashes are the log leaves
 // [first_index, first_index + count), proven at once by a range proof (§7.1) from O(log n) stored subtrees.
 import type pg from "pg";
-import { ENVELOPE_PROOF_VERSION, EnvelopeProofSchema, type EnvelopeProof } from "../../core/index.ts";
+import { ENVELOPE_PROOF_VERSION_V2, EnvelopeProofV2Schema, type EnvelopeProofV2 } from "../../core/v2/index.ts";
 import type { ChainConnection } from "../chain/connection.ts";
 import { bytesToHex, hexToBytes } from "../db/bytes.ts";
 import { storedRangeProof } from "../log/merkle-store.ts";
@@ -32,7 +32,7 @@ export async function findEnvelope(db: Db, device: string, firstSeq: number, sco
   return row !== undefined && row.visible === row.count ? row : undefined;
 }
 
-export async function envelopeProofFor(db: Db, chain: ChainConnection, row: EnvelopeRow, treeSize?: number): Promise<EnvelopeProof | PendingEnvelopeProof> {
+export async function envelopeProofFor(db: Db, chain: ChainConnection, row: EnvelopeRow, treeSize?: number): Promise<EnvelopeProofV2 | PendingEnvelopeProof> {
   const firstIndex = Number(row.first_index), end = firstIndex + row.count;
   let checkpoint: AnchoredCheckpoint | undefined;
   if (treeSize !== undefined) {
@@ -49,8 +49,8 @@ export async function envelopeProofFor(db: Db, chain: ChainConnection, row: Enve
     db.query<{ hash: Buffer }>("SELECT hash FROM leaves WHERE idx >= $1 AND idx < $2 ORDER BY idx", [firstIndex, end]),
     storedRangeProof(db, firstIndex, end, checkpoint.treeSize),
   ]);
-  return EnvelopeProofSchema.parse({
-    version: ENVELOPE_PROOF_VERSION,
+  return EnvelopeProofV2Schema.parse({
+    version: ENVELOPE_PROOF_VERSION_V2,
     header: { device: bytesToHex(row.device), firstSeq: Number(row.first_seq), count: row.count, recordsRoot: bytesToHex(row.records_root), lastHash: bytesToHex(row.last_hash) },
     signature: bytesToHex(row.signature),
     recordHashes: leaves.rows.map((l) => bytesToHex(l.hash)),

@@ -1,4 +1,4 @@
-// GET /v1/export body: the otledger.export/1 NDJSON stream (docs/AUDIT-FORMAT.md) of the caller's scope.
+// GET /v1/export body: the otledger.export/2 NDJSON stream (docs/AUDIT-FORMAT.md) of the caller's scope.
 // One REPEATABLE READ snapshot on one connection; records and leaves come through server-side cursors
 // (pg-query-stream) pulled by the HTTP stream, so memory stays constant at any size.
 import type pg from "pg";
@@ -7,15 +7,16 @@ import { bytesToHex } from "../db/bytes.ts";
 import type { LedgerContext } from "../context.ts";
 import { exportDevices, exportCheckpoints } from "./export-meta.ts";
 import { LEAF_INDEX, RECORDS_FROM, recordFilter } from "./records-query.ts";
+import { STORED_COLUMNS, storedRecordJson, type StoredColumns } from "./stored-record.ts";
 import type { ExportQuery } from "./schemas-export.ts";
 import { Params, type Scope } from "./scope.ts";
 
-export const EXPORT_FORMAT = "otledger.export/1";
-export const PROTOCOL_VERSION = "1";
+export const EXPORT_FORMAT = "otledger.export/2" as const;
+export const PROTOCOL_VERSION = "2" as const;
 const LEAVES_CHUNK = 4096;
 
 export type ExportCounts = { device: number; checkpoint: number; envelope: number; record: number; leaves: number };
-type Row = { leaf_index: number; hash: Buffer; canonical: string; envelope_id: number; received_at: Date; env_device: Buffer; first_seq: number; count: number; records_root: Buffer; last_hash: Buffer; signature: Buffer };
+type Row = StoredColumns & { leaf_index: number; hash: Buffer; envelope_id: number; received_at: Date; env_device: Buffer; first_seq: number; count: number; records_root: Buffer; last_hash: Buffer; signature: Buffer };
 
 const line = (o: object) => JSON.stringify(o) + "\n";
 
@@ -50,7 +51,7 @@ export async function* exportLines(ctx: LedgerContext, scope: Scope, q: ExportQu
     const where = await recordFilter(client, { device: q.device, from: q.from, to: q.to }, scope, p);
     let lastEnvelope = -1;
     for await (const r of streamRows<Row>(client,
-      `SELECT ${LEAF_INDEX} AS leaf_index, r.hash, r.canonical, r.envelope_id, e.received_at, e.device AS env_device, e.first_seq, e.count, e.records_root, e.last_hash, e.signature
+      `SELECT ${LEAF_INDEX} AS leaf_index, r.hash, ${STORED_COLUMNS}, r.envelope_id, e.received_at, e.device AS env_device, e.first_seq, e.count, e.records_root, e.last_hash, e.signature
        FROM ${RECORDS_FROM} WHERE ${where} AND e.first_index < ${p.add(treeSize)}::bigint ORDER BY e.first_index, r.seq`, p.values)) {
       const envelope = `e-${r.envelope_id}`;
       const receivedAt = r.received_at.toISOString();
@@ -63,8 +64,8 @@ export async function* exportLines(ctx: LedgerContext, scope: Scope, q: ExportQu
         });
       }
       counts.record++;
-      // The canonical text is the record exactly as signed: spliced in, not re-serialised.
-      yield `{"type":"record","index":${Number(r.leaf_index)},"hash":"${bytesToHex(r.hash)}","envelope":"${envelope}","receivedAt":"${receivedAt}","record":${r.canonical}}\n`;
+      // The stored form: the header's JCS text (the hashed bytes) spliced in as is, with the openings the row still holds.
+      yield `{"type":"record","index":${Number(r.leaf_index)},"hash":"${bytesToHex(r.hash)}","envelope":"${envelope}","receivedAt":"${receivedAt}","record":${storedRecordJson(r)}}\n`;
     }
     let chunk: string[] = [];
     let start = 0;

@@ -4,7 +4,6 @@
 import fp from "fastify-plugin";
 import helmet from "@fastify/helmet";
 import { Wallet } from "ethers";
-import { envelopeDomain } from "../../core/index.ts";
 import { DEV_KEYS } from "../runtime/local-chain.ts";
 import { AccessLog } from "./access-log.ts";
 import { installAccessHook } from "./access-hook.ts";
@@ -23,7 +22,7 @@ import { recordRoutes } from "./routes-records.ts";
 import { ensureAdmin, ensureServiceDevice } from "./setup.ts";
 
 export type ApiOptions = {
-  /** The access log's signing key (a device of its own on LedgerAnchor). */
+  /** The access log's signing key (registered on LedgerAnchor with the service role). */
   serviceKey: Wallet;
   /** Holder of LedgerAnchor's REGISTRAR_ROLE, for enrollment. Default: the dev registrar on a local chain (31337). */
   registrarKey?: Wallet;
@@ -42,7 +41,7 @@ export const otledgerApi = fp<ApiOptions>(async (app, opts) => {
   }
   const registrar = new Registrar(ctx.chain, registrarKey);
   await ensureAdmin(ctx.db, opts.adminKey, opts.print ?? ((line) => process.stdout.write(line + "\n")));
-  const accessLog = new AccessLog(ctx.db, envelopeDomain(ctx.chain.chainId, ctx.chain.contractAddress), opts.serviceKey) /* TODO(h/api2): v2 domain */;
+  const accessLog = new AccessLog(ctx.db, ctx.domain, opts.serviceKey);
   await ensureServiceDevice(ctx.chain, registrar, accessLog.address);
   app.addHook("onClose", () => accessLog.close());
   const cache = new VerifiedKeyCache();

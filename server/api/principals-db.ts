@@ -3,12 +3,13 @@ import type pg from "pg";
 import { bytesToHex, hexToBytes } from "../db/bytes.ts";
 import { generateKey, hashSecret } from "./keys.ts";
 import type { GrantInput, Role } from "./schemas-admin.ts";
+import type { DataKind } from "./schemas-common.ts";
 
 type Db = Pick<pg.Pool, "query">;
 
 export type Principal = { id: number; name: string; role: Role; createdAt: string };
 export type Grant = {
-  id: number; principalId: number; site: string | null; device: string | null; kind: "reading" | "event" | null;
+  id: number; principalId: number; site: string | null; device: string | null; kind: DataKind | null;
   from: string | null; to: string | null; expiresAt: string | null; createdAt: string; revokedAt: string | null;
 };
 export type KeyRow = { id: string; principalId: number; label: string | null; createdAt: string; revokedAt: string | null };

@@ -40,6 +40,11 @@ export class Registrar {
     return this.#send("registerDevice", address, metadataHash);
   }
 
+  /** LedgerAnchor v2: registers a key with the SERVICE role (it signs access and erasure records, never data). */
+  registerServiceKey(address: string, metadataHash: string): Promise<TxOutcome> {
+    return this.#send("registerServiceKey", address, metadataHash);
+  }
+
   revoke(address: string): Promise<TxOutcome> {
     return this.#send("revokeDevice", address);
   }

@@ -1,6 +1,8 @@
-// GET /v1/access-log (auditors): who read what, from the access records in the log, with their anchoring.
+// GET /v1/access-log (auditors): who read what, from the access records (kind "access", stream "@access") of
+// the service key, with their anchoring.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { AccessBody } from "../../core/v2/index.ts";
 import { hexToBytes } from "../db/bytes.ts";
 import type { AccessLog } from "./access-log.ts";
 import { latestAnchored } from "./checkpoints-db.ts";
@@ -10,8 +12,11 @@ import { afterIndex, LEAF_INDEX, RECORDS_FROM } from "./records-query.ts";
 import { Params } from "./scope.ts";
 
 const Entry = z.object({
-  index: z.number(), hash: z.string(), seq: z.number(), at: z.string(), actor: z.string().nullable(), requestId: z.string().nullable(),
-  principalId: z.number().nullable(), route: z.string().nullable(), filter: z.unknown(), count: z.number().nullable(),
+  index: z.number(), hash: z.string(), seq: z.number(), streamSeq: z.number(), at: z.string(),
+  principal: z.string().nullable().describe("\"<role>:<name>\" (null once the body was erased)"),
+  principalId: z.number().nullable(), requestId: z.string().nullable(), route: z.string().nullable(),
+  filter: z.record(z.string(), z.unknown()).nullable().describe("the request's parameters; \"@principalId\" and \"@requestId\" are the service's own"),
+  count: z.number().nullable(),
   checkpoint: z.number().nullable().describe("first checkpoint covering the record (null: not cut yet)"),
   anchored: z.boolean(),
 });
@@ -30,20 +35,20 @@ export function accessRoutes(accessLog: AccessLog): FastifyPluginAsyncZod {
       const { cursor, limit } = request.query;
       const p = new Params();
       const device = p.add(hexToBytes(accessLog.address));
-      const res = await db.query<{ leaf_index: number; hash: Buffer; seq: number; payload: { ts: string; body: { actor: string | null; text: string; source?: { ref: string } } }; checkpoint: number | null }>(
+      const res = await db.query<{ leaf_index: number; hash: Buffer; seq: number; stream_seq: number; ts: Date; body: AccessBody | null; checkpoint: number | null }>(
         `SELECT x.*, (SELECT min(c.idx) FROM checkpoints c WHERE c.tree_size > x.leaf_index) AS checkpoint FROM (
-           SELECT ${LEAF_INDEX} AS leaf_index, r.hash, r.seq, r.payload FROM ${RECORDS_FROM}
-           WHERE r.device = ${device} AND ${afterIndex(cursor === undefined ? -1 : Number(cursor), p)} ORDER BY e.first_index, r.seq LIMIT ${p.add(limit + 1)}) x`,
+           SELECT ${LEAF_INDEX} AS leaf_index, r.hash, r.seq, r.stream_seq, r.ts, r.body FROM ${RECORDS_FROM}
+           WHERE r.device = ${device} AND r.kind = 'access' AND ${afterIndex(cursor === undefined ? -1 : Number(cursor), p)} ORDER BY e.first_index, r.seq LIMIT ${p.add(limit + 1)}) x`,
         p.values);
       const latest = await latestAnchored(db, chain);
       const rows = res.rows.slice(0, limit);
       const entries = rows.map((r) => {
-        let text: { principalId?: number; route?: string; filter?: unknown; count?: number } = {};
-        try { text = JSON.parse(r.payload.body.text); } catch { /* not ours: shown raw below */ }
+        const f = r.body?.filter;
+        const principalId = f?.["@principalId"], requestId = f?.["@requestId"];
         return {
-          index: Number(r.leaf_index), hash: "0x" + r.hash.toString("hex"), seq: Number(r.seq), at: r.payload.ts, actor: r.payload.body.actor,
-          requestId: r.payload.body.source?.ref ?? null, principalId: text.principalId ?? null, route: text.route ?? null,
-          filter: text.filter ?? r.payload.body.text, count: text.count ?? null,
+          index: Number(r.leaf_index), hash: "0x" + r.hash.toString("hex"), seq: Number(r.seq), streamSeq: Number(r.stream_seq), at: r.ts.toISOString(),
+          principal: r.body?.principal ?? null, principalId: typeof principalId === "number" ? principalId : null,
+          requestId: typeof requestId === "string" ? requestId : null, route: r.body?.route ?? null, filter: f ?? null, count: r.body?.count ?? null,
           checkpoint: r.checkpoint === null ? null : Number(r.checkpoint),
           anchored: r.checkpoint !== null && latest !== undefined && Number(r.checkpoint) <= latest.index,
         };

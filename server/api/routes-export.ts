@@ -15,11 +15,11 @@ export function exportRoutes(accessLog: AccessLog): FastifyPluginAsyncZod {
     app.get("/export", {
       config: { roles: READERS, access: "deferred" },
       schema: {
-        tags: ["export"], operationId: "exportRecords", summary: "Records in scope with their envelopes, checkpoints and the log's leaves, as otledger.export/1 NDJSON",
+        tags: ["export"], operationId: "exportRecords", summary: "Records in scope with their envelopes, checkpoints and the log's leaves, as otledger.export/2 NDJSON",
         description: "200 streams one JSON object per line (the schema is one line). Refusals before the stream starts are JSON errors.",
         security, querystring: ExportQuery,
         response: {
-          200: { description: "otledger.export/1 NDJSON (docs/AUDIT-FORMAT.md), streamed", content: { "application/x-ndjson": { schema: ExportLineSchema } } },
+          200: { description: "otledger.export/2 NDJSON (docs/AUDIT-FORMAT.md), streamed", content: { "application/x-ndjson": { schema: ExportLineSchema } } },
           ...streamedReaderErrors(INPUT_ERRORS),
         },
       },

@@ -18,8 +18,8 @@ export const GrantInput = z.strictObject({
   site: Site.optional(),
   device: AddressParam.optional(),
   kind: Kind.optional(),
-  from: Instant.optional().describe("records with ts >= from"),
-  to: Instant.optional().describe("records with ts < to"),
+  from: Instant.optional().describe("covers records whose span starts at or after from"),
+  to: Instant.optional().describe("covers records whose span ends before to (a series reaching outside [from, to) is not covered)"),
   expiresAt: Instant.optional().describe("the grant stops applying at this instant"),
 }).refine((g) => g.from === undefined || g.to === undefined || Date.parse(g.from) < Date.parse(g.to), { path: ["to"], message: "to must be after from" });
 export type GrantInput = z.infer<typeof GrantInput>;

@@ -9,7 +9,9 @@ export const Hex32Param = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "expected 0x +
 /** RFC 3339 instant with an offset (answered and compared as UTC). */
 export const Instant = z.iso.datetime({ offset: true });
 export const Site = z.string().min(1).max(128).regex(/^[\w.:-]+$/, "letters, digits, _ . : - only");
-export const Kind = z.enum(["reading", "event"]);
+/** The kinds partners read and grants name (access and erasure records are the service's own). */
+export const Kind = z.enum(["reading", "series", "event"]);
+export type DataKind = z.infer<typeof Kind>;
 export const UInt = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 /** A tree size to prove against: at least 1 (the bound is on the coerced number itself, so the document shows it). */
 export const TreeSize = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);

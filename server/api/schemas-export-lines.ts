@@ -1,9 +1,10 @@
-// One line of the otledger.export/1 NDJSON stream (docs/AUDIT-FORMAT.md), for the OpenAPI document of GET /v1/export.
+// One line of the otledger.export/2 NDJSON stream (docs/AUDIT-FORMAT.md), for the OpenAPI document of GET /v1/export.
 // The stream is written line by line (export-stream.ts), not serialised through this schema; test/api/export.test.ts
 // parses a real export with it so the document cannot drift from what is sent.
 import { z } from "zod";
 import { RegistrySchema } from "./device-status.ts";
 import { InstantOut } from "./schemas-common.ts";
+import { StoredRecordSchema } from "./schemas-records.ts";
 
 const Hex = z.string().regex(/^0x[0-9a-f]*$/);
 const Header = z.object({ device: z.string(), firstSeq: z.number(), count: z.number(), recordsRoot: Hex, lastHash: Hex });
@@ -11,7 +12,7 @@ const Log = z.object({ address: z.string(), topics: z.array(Hex), data: Hex, log
 
 export const ExportLineSchema = z.discriminatedUnion("type", [
   z.object({
-    type: z.literal("header"), format: z.literal("otledger.export/1"), protocolVersion: z.string(), chainId: z.number(), contract: z.string(),
+    type: z.literal("header"), format: z.literal("otledger.export/2"), protocolVersion: z.literal("2"), chainId: z.number(), contract: z.string(),
     range: z.object({ fromIndex: z.number(), toIndex: z.number(), from: z.string().nullable(), to: z.string().nullable(), devices: z.array(z.string()).nullable() }),
     scope: z.enum(["full", "partial"]), treeSize: z.number(), registryBlock: z.number(), generatedAt: InstantOut,
   }),
@@ -24,7 +25,7 @@ export const ExportLineSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("envelope"), id: z.string(), receivedAt: InstantOut, signature: Hex, header: Header }),
   z.object({
     type: z.literal("record"), index: z.number(), hash: Hex, envelope: z.string(), receivedAt: InstantOut,
-    record: z.record(z.string(), z.unknown()).describe("the record exactly as signed"),
+    record: StoredRecordSchema,
   }),
   z.object({ type: z.literal("leaves"), start: z.number(), hashes: z.array(Hex) }),
   z.object({ type: z.literal("end"), counts: z.object({ device: z.number(), checkpoint: z.number(), envelope: z.number(), record: z.number(), leaves: z.number() }) }),

@@ -3,8 +3,8 @@ import { z } from "zod";
 import { AddressParam, Instant, queryObject } from "./schemas-common.ts";
 
 export const ExportQuery = queryObject({
-  from: Instant.optional().describe("records with ts >= from"),
-  to: Instant.optional().describe("records with ts < to"),
+  from: Instant.optional().describe("records whose span [header.from, header.to] meets [from, to): header.to >= from"),
+  to: Instant.optional().describe("records whose span meets [from, to): header.from < to"),
   device: z.union([AddressParam, z.array(AddressParam).min(1).max(100)]).optional(),
   receipts: z.enum(["true", "false"]).transform((v) => v === "true").optional().describe("include each anchor tx's input and receipt (read from the chain)"),
 }).refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), { path: ["to"], message: "to must be after from" });

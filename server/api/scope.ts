@@ -1,6 +1,9 @@
 // What a caller may read, as one SQL condition over `records r`. Auditors read everything; a partner reads a
-// record iff one of its live grants matches it on every dimension the grant sets (site = the device's
-// enrolled site). A partner without live grants reads nothing. Out-of-scope records are answered as absent.
+// record iff it is data (reading, series, event: never the service's access or erasure records) and one of its
+// live grants matches it on every dimension the grant sets (site = the device's enrolled site; a time window
+// [from, to) only covers records whose whole span [from_ts, to_ts] lies inside it, since a series reaching
+// outside would disclose samples outside the window). A partner without live grants reads nothing.
+// Out-of-scope records are answered as absent.
 import type pg from "pg";
 import { hexToBytes } from "../db/bytes.ts";
 import type { Caller } from "./auth.ts";
@@ -65,11 +68,11 @@ export function scopeCondition(scope: Scope, p: Params): string {
     // On the envelope (e.device = r.device): device filters then pick envelopes, and records come by envelope.
     if (devices !== null) c.push(devices.length === 1 ? `e.device = ${p.add(hexToBytes(devices[0]!))}` : `e.device = ANY(${p.add(devices.map(hexToBytes))}::bytea[])`);
     if (g.kind !== null) c.push(`r.kind = ${p.add(g.kind)}`);
-    if (g.from !== null) c.push(`r.ts >= ${p.add(g.from)}::timestamptz`);
-    if (g.to !== null) c.push(`r.ts < ${p.add(g.to)}::timestamptz`);
+    if (g.from !== null) c.push(`r.from_ts >= ${p.add(g.from)}::timestamptz`);
+    if (g.to !== null) c.push(`r.to_ts < ${p.add(g.to)}::timestamptz`);
     return c.length === 0 ? "TRUE" : `(${c.join(" AND ")})`;
   });
   if (parts.length === 0) return "FALSE";
-  const granted = parts.length === 1 ? parts[0]! : `(${parts.join(" OR ")})`;
+  const granted = `r.kind IN ('reading', 'series', 'event') AND ${parts.length === 1 ? parts[0]! : `(${parts.join(" OR ")})`}`;
   return scope.hidden.length === 0 ? granted : `${granted} AND e.device <> ALL(${p.add(scope.hidden.map(hexToBytes))}::bytea[])`;
 }

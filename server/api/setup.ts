@@ -52,12 +52,21 @@ export async function ensureAdmin(db: pg.Pool, adminKey: string | undefined, pri
   if (given === undefined) print(`admin API key   ${key.key}  (shown once: store it now)`);
 }
 
-/** Registers the access log's device on LedgerAnchor if needed; refuses a revoked one. */
+/** LedgerAnchor v2's KeyRole.Service: the role access records must be signed with (PROTOCOL-v2 §9). */
+const SERVICE_ROLE = 1n;
+
+/**
+ * Registers the access log's key on LedgerAnchor with the service role (registerServiceKey) if needed; refuses a
+ * revoked key and one registered as a device key (ingest would refuse its access records: device_role_mismatch).
+ */
 export async function ensureServiceDevice(chain: ChainConnection, registrar: Registrar, address: string): Promise<void> {
   const s = await chain.ledger.getFunction("deviceStatus")(address);
   if (s.revoked) throw new Error(`the access log key ${address} is revoked on LedgerAnchor; configure a new OTLEDGER_SERVICE_KEY_FILE`);
+  if (s.registered && BigInt(s.keyRole) !== SERVICE_ROLE) {
+    throw new Error(`the access log key ${address} is registered on LedgerAnchor as a device key, not a service key; configure a new OTLEDGER_SERVICE_KEY_FILE`);
+  }
   if (!s.registered) {
     if (!registrar.available) throw new Error(`the access log key ${address} is not registered on LedgerAnchor and no registrar key is configured (OTLEDGER_REGISTRAR_KEY_FILE)`);
-    await registrar.register(address, ACCESS_LOG_METADATA);
+    await registrar.registerServiceKey(address, ACCESS_LOG_METADATA);
   }
 }

@@ -1,6 +1,8 @@
-// Bulk synthetic records for export and benchmark runs: inserted with SQL (not through ingest), contiguous
-// leaves after the current log end, under ingest's log lock. Records have the protocol's shape (so bundles can be
-// assembled) but hashes and signatures are synthetic: fine for streaming, plans and timing, not for verification.
+// Bulk synthetic v2 records for export and benchmark runs: inserted with SQL (not through ingest), contiguous
+// leaves after the current log end, under ingest's log lock. Rows have the v2 shape (header JCS text, stream
+// descriptor, salted body) so every route can answer them, but hashes, commitments and signatures are synthetic:
+// fine for streaming, plans and timing, not for verification. Readings go to streams "tag-<i % 50>", events to
+// "@events/pump-<i % 7>"; stream_seq is the device seq (unique per stream, gaps do not matter here).
 import type pg from "pg";
 import { LOG_LOCK } from "../../server/ingest/store.ts";
 
@@ -21,17 +23,22 @@ export async function insertBulkRecords(owner: pg.Pool, o: BulkOptions): Promise
     await client.query(`CREATE TEMP TABLE bulk_env ON COMMIT DROP AS
       SELECT e, nextval('envelopes_id_seq') AS id FROM generate_series(0, ($1::int - 1) / $2::int) e`, [o.count, per]);
     // Records first (the envelope foreign key is deferred), as ingest does.
-    await client.query(`INSERT INTO records (device, seq, hash, prev, ts, kind, envelope_id, payload, canonical)
-      SELECT x.dev, x.seq, x.h, x.prev, x.ts, x.kind, x.env, x.c::jsonb, x.c FROM (
-        SELECT y.*, CASE WHEN y.kind = 'event'
-          THEN json_build_object('v', 1, 'device', '0x' || encode(y.dev, 'hex'), 'seq', y.seq, 'prev', y.prev_hex, 'ts', y.ts_text, 'kind', 'event',
-                 'body', json_build_object('type', 'maintenance', 'asset', 'pump-' || (y.i % 7), 'workOrder', null, 'actor', null, 'text', repeat('x', $6::int)))::text
-          ELSE json_build_object('v', 1, 'device', '0x' || encode(y.dev, 'hex'), 'seq', y.seq, 'prev', y.prev_hex, 'ts', y.ts_text, 'kind', 'reading',
-                 'body', json_build_object('tag', 'tag-' || (y.i % 50), 'nodeId', 'ns=2;s=' || repeat('n', $6::int), 'value', json_build_object('t', 'Double', 'v', y.i),
-                   'unit', 'bar', 'status', 0, 'sourceTs', null, 'serverTs', null))::text
-          END AS c
+    await client.query(`INSERT INTO records (device, seq, hash, prev, stream, stream_seq, stream_prev, kind, from_ts, to_ts, ts, envelope_id,
+        header, stream_name, stream_salt, salt, body, samples, event_type, asset)
+      SELECT x.dev, x.seq, x.h, x.prev, x.stream, x.seq, x.prev, x.kind, x.ts, x.ts, x.ts, x.env,
+        json_build_object('v', 2, 'device', '0x' || encode(x.dev, 'hex'), 'seq', x.seq, 'prev', x.prev_hex, 'stream', '0x' || encode(x.stream, 'hex'),
+          'streamSeq', x.seq, 'streamPrev', x.prev_hex, 'kind', x.kind, 'from', x.ts_text, 'to', x.ts_text, 'ts', x.ts_text, 'body', '0x' || encode(sha256(x.h), 'hex'))::text,
+        x.name, substring(sha256(x.dev) from 1 for 16), substring(x.h from 1 for 16), x.body, CASE WHEN x.kind = 'reading' THEN 1 END,
+        CASE WHEN x.kind = 'event' THEN 'maintenance' END, CASE WHEN x.kind = 'event' THEN 'pump-' || (x.i % 7) END
+      FROM (
+        SELECT y.*, sha256(y.dev || convert_to(y.name, 'UTF8')) AS stream,
+          CASE WHEN y.kind = 'event'
+            THEN jsonb_build_object('type', 'maintenance', 'asset', 'pump-' || (y.i % 7), 'workOrder', repeat('w', least($6::int, 128)), 'personal', '0x' || encode(sha256(y.h), 'hex'))
+            ELSE jsonb_build_object('nodeId', 'ns=2;s=' || repeat('n', $6::int), 'unit', 'bar', 'value', jsonb_build_object('t', 'Double', 'v', y.i), 'status', 0)
+          END AS body
         FROM (
-          SELECT z.*, CASE WHEN z.seq = 1 THEN NULL ELSE sha256(int8send(z.seq) || z.dev) END AS prev,
+          SELECT z.*, CASE WHEN z.kind = 'event' THEN '@events/pump-' || (z.i % 7) ELSE 'tag-' || (z.i % 50) END AS name,
+                 CASE WHEN z.seq = 1 THEN NULL ELSE sha256(int8send(z.seq) || z.dev) END AS prev,
                  CASE WHEN z.seq = 1 THEN NULL ELSE '0x' || encode(sha256(int8send(z.seq) || z.dev), 'hex') END AS prev_hex,
                  to_char(z.ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ts_text
           FROM (

@@ -2,33 +2,22 @@
 // then verified with core (range proof against the root read from LedgerAnchor); scoped like records (an
 // envelope not wholly in scope is 404); one access record per request; bad parameters are 400 with their path.
 import t from "tap";
-import { recordHash, verifyEnvelopeProof, verifyRangeInclusion, envelopeChainFactsQuery, type ChainFacts, type EnvelopeProof } from "../../core/index.ts";
-import { connectLedgerAnchor, type LedgerAnchorReader } from "../../auditor/chain-facts.ts";
+import { verifyRangeInclusion } from "../../core/index.ts";
+import { envelopeChainFactsQueryV2, recordHash, verifyEnvelopeProofV2, type EnvelopeProofV2, type FullRecord } from "../../core/v2/index.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 import { waitFor } from "../helpers/wait.ts";
+import { readChainFactsV2 } from "./chain-facts-v2.ts";
 import { startApiLedger } from "./harness.ts";
 
 t.teardown(stopTestCluster);
 
-/** The facts verifyEnvelopeProof needs, read from LedgerAnchor (firstCovering for the envelope's last leaf). */
-async function chainFacts(reader: LedgerAnchorReader, proof: EnvelopeProof): Promise<ChainFacts> {
-  const q = envelopeChainFactsQuery(proof);
-  const [checkpoint, covering, device] = await Promise.all([reader.checkpointAt(q.checkpointIndex), reader.firstCheckpointCovering(q.leafIndex), reader.deviceStatus(q.device)]);
-  return {
-    chainId: reader.chainId, contract: reader.contract,
-    checkpoint: { index: checkpoint.index, treeSize: checkpoint.treeSize, root: checkpoint.root, blockNumber: checkpoint.blockNumber },
-    firstCovering: covering && { index: covering.index, treeSize: covering.treeSize },
-    device: { address: q.device, registered: device.registered, revoked: device.revoked, revokedAtCheckpoint: device.revokedAtCheckpoint },
-  };
-}
+const hashOf = (r: FullRecord) => recordHash(r.header);
 type Entry = { principalId: number | null; route: string | null; count: number | null; filter: Record<string, unknown> };
 
 t.test("envelope proofs: pending, anchored and verified against the chain, scoped, logged once", async (t) => {
   // The first checkpoint is cut at once; later ones only every 8 leaves (the hour-long interval never fires).
   const api = await startApiLedger({ config: { CHECKPOINT_INTERVAL_MS: 3_600_000, CHECKPOINT_MAX_LEAVES: 8 } });
   t.teardown(() => api.close());
-  const reader = await connectLedgerAnchor(api.chain.rpcUrl, api.chain.contract);
-  t.teardown(() => reader.close());
   const [a, b] = [await api.newDevice({ register: false }), await api.newDevice({ register: false })];
   await api.enroll(a, "plant-1");
   await api.enroll(b, "plant-2");
@@ -47,21 +36,24 @@ t.test("envelope proofs: pending, anchored and verified against the chain, scope
   await api.submit(b.envelope(api.domain, 8)); // enough leaves for checkpoint 1
   await waitFor(async () => ((await api.get(url, auditor.key)).statusCode === 200 ? true : undefined), { what: "the envelope anchored" });
   const res = await api.get(url, auditor.key);
-  const proof = res.json() as EnvelopeProof;
-  t.same(proof.recordHashes, env.records.map(recordHash), "the records' hashes, in seq order");
+  const proof = res.json() as EnvelopeProofV2;
+  t.equal(proof.version, "otledger.envelope-proof/2");
+  t.same(proof.recordHashes, env.records.map(hashOf), "the records' hashes, in seq order");
   t.equal(proof.log.firstIndex, firstIndex);
   t.same(proof.header, env.header);
-  const onChain = await reader.checkpointAt(proof.anchor.checkpointIndex);
+  const facts = await readChainFactsV2(api.chain, envelopeChainFactsQueryV2(proof));
+  const onChain = facts.checkpoint!;
   t.equal(onChain.root, proof.anchor.root, "the anchor names the chain's root");
-  t.doesNotThrow(() => verifyRangeInclusion(proof.log.firstIndex, env.records.map(recordHash), onChain.treeSize, proof.log.proof, onChain.root), "range proof against the on-chain root");
-  const facts = await chainFacts(reader, proof);
-  t.ok(verifyEnvelopeProof(proof, facts).ok, "every check of the envelope proof passes");
+  t.doesNotThrow(() => verifyRangeInclusion(proof.log.firstIndex, env.records.map(hashOf), Number(onChain.treeSize), proof.log.proof, onChain.root), "range proof against the on-chain root");
+  const verdict = verifyEnvelopeProofV2(proof, facts);
+  t.same(verdict.checks.filter((c) => !c.ok), [], "every check of the envelope proof v2 passes");
+  t.notOk(verdict.checks.some((c) => c.skipped), "the anchor transaction checked too");
   const forged = structuredClone(proof);
   forged.log.proof[0] = "0x" + "00".repeat(32);
-  t.same(verifyEnvelopeProof(forged, facts).checks.filter((c) => !c.ok).map((c) => c.code), ["log_root_mismatch"], "a changed proof hash");
+  t.same(verifyEnvelopeProofV2(forged, facts).checks.filter((c) => !c.ok).map((c) => c.code), ["log_root_mismatch"], "a changed proof hash");
   const swapped = structuredClone(proof);
   [swapped.recordHashes[1], swapped.recordHashes[2]] = [swapped.recordHashes[2]!, swapped.recordHashes[1]!];
-  t.ok(verifyEnvelopeProof(swapped, facts).checks.some((c) => c.code === "log_root_mismatch"), "reordered leaves");
+  t.ok(verifyEnvelopeProofV2(swapped, facts).checks.some((c) => c.code === "log_root_mismatch"), "reordered leaves");
 
   await t.test("?treeSize=: an older checkpoint that does not hold the envelope is a 400", async (t) => {
     const old = await api.get(`${url}?treeSize=2`, auditor.key);

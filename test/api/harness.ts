@@ -5,6 +5,8 @@
  *   const partner = await api.principal("acme", "partner");   // { id, key }
  *   await api.grant(partner.id, { site: "plant-1" });
  *   const res = await api.get("/v1/records?limit=5", partner.key);
+ *   const device = await api.newDevice();                     // TestDeviceV2, registered on-chain
+ *   await api.submit(device.envelope(api.domain, 3));         // v2 envelope (series by default)
  */
 import type { LightMyRequestResponse } from "fastify";
 import { Wallet } from "ethers";
@@ -13,7 +15,6 @@ import { generateKey } from "../../server/api/keys.ts";
 import type { Config } from "../../server/config.ts";
 import { startTestLedger, type TestLedger } from "../helpers/ledger.ts";
 import type { TestChain } from "../helpers/chain.ts";
-import type { TestDevice } from "../helpers/envelopes.ts";
 
 export type ApiLedger = TestLedger & {
   adminKey: string;
@@ -22,7 +23,7 @@ export type ApiLedger = TestLedger & {
   get(url: string, key?: string): Promise<LightMyRequestResponse>;
   principal(name: string, role: "admin" | "partner" | "auditor"): Promise<{ id: number; key: string }>;
   grant(principalId: number, grant: Record<string, unknown>): Promise<{ id: number }>;
-  enroll(device: TestDevice, site: string): Promise<void>;
+  enroll(device: { address: string }, site: string): Promise<void>;
 };
 
 export async function startApiLedger(options: { config?: Partial<Config>; api?: Partial<ApiOptions>; chain?: TestChain; workers?: boolean; database?: { ownerUrl: string; appUrl: string } } = {}): Promise<ApiLedger> {

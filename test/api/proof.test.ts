@@ -1,12 +1,12 @@
-// Proof bundles from GET /v1/records/{hash}/proof verify with core's verifyBundle against the real chain (facts
-// read by the auditor's reader); tampering fails with the right code; pending until anchored; ?treeSize=;
-// consistency proofs between anchored checkpoints verify with core.
+// Proof bundles otledger.bundle/2 from GET /v1/records/{hash}/proof verify with core's verifyBundleV2 against the
+// real chain (facts read from LedgerAnchor as chainFactsQueryV2 lists them); tampering fails with the right
+// code; pending until anchored; ?treeSize=; consistency proofs between anchored checkpoints verify with core.
 import t from "tap";
-import { verifyBundle, verifyConsistency, type Bundle } from "../../core/index.ts";
-import { connectLedgerAnchor } from "../../auditor/chain-facts.ts";
-import { readChainFacts } from "../../auditor/verify/read-facts.ts";
+import { verifyConsistency } from "../../core/index.ts";
+import { chainFactsQueryV2, verifyBundleV2, type BundleV2, type FullRecord, type SeriesBody } from "../../core/v2/index.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 import { waitFor } from "../helpers/wait.ts";
+import { readChainFactsV2 } from "./chain-facts-v2.ts";
 import { startApiLedger } from "./harness.ts";
 
 t.teardown(stopTestCluster);
@@ -15,8 +15,7 @@ t.test("proof bundles: pending, anchored, verified against the chain, tampered",
   // The first checkpoint is cut at once; later ones only every 8 leaves (the hour-long interval never fires).
   const api = await startApiLedger({ config: { CHECKPOINT_INTERVAL_MS: 3_600_000, CHECKPOINT_MAX_LEAVES: 8 } });
   t.teardown(() => api.close());
-  const reader = await connectLedgerAnchor(api.chain.rpcUrl, api.chain.contract);
-  t.teardown(() => reader.close());
+  const facts = (b: BundleV2) => readChainFactsV2(api.chain, chainFactsQueryV2(b));
   const device = await api.newDevice();
   const auditor = await api.principal("auditor", "auditor");
   const first = await api.submit(device.envelope(api.domain, 2));
@@ -36,31 +35,34 @@ t.test("proof bundles: pending, anchored, verified against the chain, tampered",
 
   const res = await api.get(`/v1/records/${pendingRecord.hash}/proof`, auditor.key);
   t.equal(res.statusCode, 200);
-  const bundle = res.json() as Bundle;
+  const bundle = res.json() as BundleV2;
+  t.equal(bundle.version, "otledger.bundle/2");
   // Against the latest anchored checkpoint: cp1, or a later one if the access records of these very reads have
   // already filled another checkpoint (every 8 leaves here).
   t.ok(bundle.anchor.checkpointIndex >= cp1.index, `anchored at checkpoint ${bundle.anchor.checkpointIndex} >= ${cp1.index}`);
   t.ok(bundle.anchor.treeSize > pendingRecord.index, "the checkpoint covers the record");
-  const facts = await readChainFacts(reader, bundle);
-  const verdict = verifyBundle(bundle, facts);
+  const chainFacts = await facts(bundle);
+  const verdict = verifyBundleV2(bundle, chainFacts);
   t.ok(verdict.ok, "the bundle verifies against LedgerAnchor");
+  t.equal(verdict.openings, "full");
   t.notOk(verdict.checks.some((c) => c.skipped), "no check skipped (anchor tx read too)");
 
-  const tampered = (mutate: (b: Bundle) => void) => {
+  const tampered = (mutate: (b: BundleV2) => void) => {
     const copy = structuredClone(bundle);
     mutate(copy);
-    return verifyBundle(copy, facts).checks.filter((c) => !c.ok).map((c) => c.code);
+    return verifyBundleV2(copy, chainFacts).checks.filter((c) => !c.ok).map((c) => c.code);
   };
-  t.same(tampered((b) => { (b.record.body as { value: { v: number } }).value.v += 1; }), ["record_hash_mismatch"], "a changed value");
+  t.same(tampered((b) => { ((b.record as FullRecord).body as SeriesBody).values[0] = 99; }), ["body_commitment_mismatch"], "a changed value");
+  t.same(tampered((b) => { b.record.header.streamSeq += 1; }), ["record_hash_mismatch"], "a changed header");
   t.same(tampered((b) => { b.log.proof[0] = "0x" + "00".repeat(32); }), ["log_root_mismatch"], "a changed log proof");
   t.same(tampered((b) => { b.envelope.proof[0] = "0x" + "00".repeat(32); }), ["envelope_root_mismatch"], "a changed envelope proof");
 
   await t.test("?treeSize= an older anchored checkpoint", async (t) => {
     const old = await api.get(`/v1/records/${first.body.records[0]!.hash}/proof?treeSize=${cp0.treeSize}`, auditor.key);
     t.equal(old.statusCode, 200);
-    const b = old.json() as Bundle;
+    const b = old.json() as BundleV2;
     t.equal(b.anchor.checkpointIndex, 0);
-    t.ok(verifyBundle(b, await readChainFacts(reader, b)).ok);
+    t.ok(verifyBundleV2(b, await facts(b)).ok);
     const notInTree = await api.get(`/v1/records/${pendingRecord.hash}/proof?treeSize=${cp0.treeSize}`, auditor.key);
     t.equal(notInTree.statusCode, 400);
     t.match(notInTree.json(), { code: "record_not_in_tree", path: ["treeSize"] });
@@ -71,7 +73,7 @@ t.test("proof bundles: pending, anchored, verified against the chain, tampered",
   await t.test("consistency between anchored checkpoints", async (t) => {
     const list = (await api.get("/v1/checkpoints", auditor.key)).json().checkpoints as { index: number; treeSize: number; root: string }[];
     t.ok(list.length >= 2);
-    for (const c of list) t.equal(String((await reader.checkpointAt(c.index)).root), c.root, `checkpoint ${c.index} is the chain's`);
+    for (const c of list) t.equal(String((await api.chain.ledger.getFunction("checkpointAt")(c.index)).root), c.root, `checkpoint ${c.index} is the chain's`);
     const [a, b] = [list[0]!, list[list.length - 1]!];
     const res = await api.get(`/v1/checkpoints/consistency?from=${a.treeSize}&to=${b.treeSize}`, auditor.key);
     t.equal(res.statusCode, 200);

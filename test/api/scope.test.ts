@@ -1,15 +1,16 @@
-// Scope enforcement: one partner per grant dimension (device, site, kind, time window, expiry) and a revoked key;
-// every record route answers only in-scope records (others are 404, as if absent); roles are enforced.
+// Scope enforcement: one partner per grant dimension (device, site, kind, time window on the whole span, expiry)
+// and a revoked key; every record route answers only in-scope records (others are 404, as if absent); roles are
+// enforced.
 import t from "tap";
-import { recordHash, type Record as LedgerRecord } from "../../core/index.ts";
-import { eventRecord } from "../helpers/envelopes.ts";
+import { recordHash, type FullRecord } from "../../core/v2/index.ts";
+import type { RecordKindMaker } from "../helpers/envelopes-v2.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 import { startApiLedger, type ApiLedger } from "./harness.ts";
 import { parseKey } from "../../server/api/keys.ts";
 
 t.teardown(stopTestCluster);
 
-type Known = { hash: string; record: LedgerRecord; site: string };
+type Known = { hash: string; record: FullRecord; site: string };
 
 async function exportHashes(api: ApiLedger, key: string): Promise<{ scope: string; hashes: string[]; devices: string[] }> {
   const res = await api.get("/v1/export", key);
@@ -28,24 +29,27 @@ t.test("grants limit every record route", async (t) => {
   await api.enroll(a, "plant-1");
   await api.enroll(b, "plant-2");
   const known: Known[] = [];
-  const submit = async (device: typeof a, site: string, n: number, make?: typeof eventRecord) => {
-    const env = device.envelope(api.domain, n, make === undefined ? {} : { make });
+  const submit = async (device: typeof a, site: string, n: number, make: RecordKindMaker) => {
+    const env = device.envelope(api.domain, n, { make, samples: 3 });
     t.equal((await api.submit(env)).status, 201);
-    for (const r of env.records) known.push({ hash: recordHash(r), record: r, site });
+    for (const r of env.records) known.push({ hash: recordHash(r.header), record: r, site });
   };
-  await submit(a, "plant-1", 4);
-  await submit(a, "plant-1", 2, eventRecord);
-  await submit(b, "plant-2", 3);
+  await submit(a, "plant-1", 4, "reading");
+  await submit(a, "plant-1", 2, "event");
+  await submit(b, "plant-2", 3, "reading");
+  await submit(b, "plant-2", 2, "series"); // [12:00:00, 12:00:02], [12:00:03, 12:00:05]
   await api.waitAnchored(known.length);
 
   const hour = 3600_000;
   const cases: { name: string; grant: Record<string, unknown>; visible: (k: Known) => boolean }[] = [
-    { name: "device", grant: { device: a.address }, visible: (k) => k.record.device === a.address },
+    { name: "device", grant: { device: a.address }, visible: (k) => k.record.header.device === a.address },
     { name: "site", grant: { site: "plant-2" }, visible: (k) => k.site === "plant-2" },
-    { name: "kind", grant: { kind: "event" }, visible: (k) => k.record.kind === "event" },
-    { name: "window", grant: { from: "2026-11-24T12:00:01.000Z", to: "2026-11-24T12:00:03.000Z" }, visible: (k) => k.record.ts >= "2026-11-24T12:00:01.000Z" && k.record.ts < "2026-11-24T12:00:03.000Z" },
+    { name: "kind", grant: { kind: "event" }, visible: (k) => k.record.header.kind === "event" },
+    { name: "series kind", grant: { kind: "series" }, visible: (k) => k.record.header.kind === "series" },
+    // The whole span inside [from, to): the series [12:00:00, 12:00:02] is cut by from, [12:00:03, 12:00:05] is inside.
+    { name: "window", grant: { from: "2026-11-24T12:00:01.000Z", to: "2026-11-24T12:00:06.000Z" }, visible: (k) => k.record.header.from >= "2026-11-24T12:00:01.000Z" && k.record.header.to < "2026-11-24T12:00:06.000Z" },
     { name: "expired", grant: { expiresAt: new Date(Date.now() - hour).toISOString() }, visible: () => false },
-    { name: "not yet expired", grant: { device: b.address, expiresAt: new Date(Date.now() + hour).toISOString() }, visible: (k) => k.record.device === b.address },
+    { name: "not yet expired", grant: { device: b.address, expiresAt: new Date(Date.now() + hour).toISOString() }, visible: (k) => k.record.header.device === b.address },
   ];
   for (const c of cases) {
     await t.test(`grant by ${c.name}`, async (t) => {
@@ -66,7 +70,7 @@ t.test("grants limit every record route", async (t) => {
       t.equal(exported.scope, "partial");
       t.same(exported.hashes, inside.map((k) => k.hash).sort(), "export");
       const devices = (await api.get("/v1/devices", p.key)).json().devices.map((d: { address: string }) => d.address);
-      const grantDevices = c.name === "kind" || c.name === "window" ? [a.address, b.address] : [...new Set(inside.map((k) => k.record.device))];
+      const grantDevices = c.name === "kind" || c.name === "series kind" || c.name === "window" ? [a.address, b.address] : [...new Set(inside.map((k) => k.record.header.device))];
       t.same(devices.filter((d: string) => d !== api.serviceKey.address.toLowerCase()).sort(), grantDevices.sort(), "devices");
       t.notOk(devices.includes(api.serviceKey.address.toLowerCase()), "the access log's device is never a partner's");
       t.same(exported.devices, [...devices].sort(), "the export lists the devices GET /v1/devices lists");
