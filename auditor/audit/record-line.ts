@@ -2,7 +2,7 @@
 // openings checked against the header (core/v2 checkRecord). Runs on the main thread or on a worker
 // (audit-worker.ts), so it returns plain data instead of touching shared state.
 import { toHex32 } from "../../core/index.ts";
-import { checkRecord, HeaderSchema, KINDS, RecordError, type CheckedRecord, type ErasureBody, type Kind } from "../../core/v2/index.ts";
+import { checkRecord, HeaderSchema, KINDS, RecordError, type CheckedRecord, type ErasureBody, type Header, type Kind } from "../../core/v2/index.ts";
 import { RecordLineSchema } from "../format/lines.ts";
 import type { Finding, FindingCode } from "./findings.ts";
 import { recordHashOf } from "./record-hash.ts";
@@ -71,31 +71,40 @@ export function processRecordValue(value: unknown, where: string, lineNo: number
     return malformed(`${where}: record line: ${issue?.path.join(".")}: ${issue?.message}`, lineNo);
   }
   const line = parsed.data;
-  // The header alone is hashed (PROTOCOL-v2 §6); it is closed, so one that fails its schema cannot be placed in
-  // either chain and the line is malformed.
-  const header = HeaderSchema.safeParse(line.record.header);
-  if (!header.success) {
-    const issue = header.error.issues[0];
-    return malformed(`${where}: record at leaf ${line.index}: header.${issue?.path.join(".")}: ${issue?.message}`, lineNo, { index: line.index });
+  // checkRecord parses the record (header closed and strict) and hashes its header; when it passes, its header
+  // and hash are the received ones (the schema transforms nothing), so nothing is parsed or hashed twice.
+  let checked: CheckedRecord | null = null;
+  let opening: RecordError | null = null;
+  try {
+    checked = checkRecord(line.record);
+  } catch (err) {
+    // Anything else checkRecord throws is a value core cannot judge: still a record whose openings fail, not a crash.
+    opening = err instanceof RecordError ? err : new RecordError("schema_invalid", String(err), []);
   }
-  const h = header.data;
-  // Hash the header exactly as received (not zod's output copy): the hash is what the device signed.
-  const hash = recordHashOf((value as { record: { header: unknown } }).record.header);
+  let h: Header, hash: Buffer;
+  if (checked !== null) {
+    h = checked.header;
+    hash = Buffer.from(checked.hash.slice(2), "hex");
+  } else {
+    // The header alone is hashed (PROTOCOL-v2 §6); it is closed, so one that fails its schema cannot be placed in
+    // either chain and the line is malformed. One that parses keeps its place in both chains though its openings fail.
+    const header = HeaderSchema.safeParse(line.record.header);
+    if (!header.success) {
+      const issue = header.error.issues[0];
+      return malformed(`${where}: record at leaf ${line.index}: header.${issue?.path.join(".")}: ${issue?.message}`, lineNo, { index: line.index });
+    }
+    h = header.data;
+    hash = recordHashOf(line.record.header);
+  }
   const findings: Finding[] = [];
   const at = { device: h.device, seq: h.seq, index: line.index };
   if (toHex32(hash) !== line.hash) {
     findings.push({ code: "RECORD_HASH_MISMATCH", message: `record at leaf ${line.index} (${h.device} seq ${h.seq}) does not hash to its stored hash`,
       ...at, expected: line.hash, computed: toHex32(hash) });
   }
-  let checked: CheckedRecord | null = null;
-  try {
-    checked = checkRecord(line.record);
-  } catch (err) {
-    // Anything else checkRecord throws is a value core cannot judge: still a record whose openings fail, not a crash.
-    if (!(err instanceof RecordError)) err = new RecordError("schema_invalid", String(err), []);
-    const e = err as RecordError;
-    findings.push({ code: OPENING_FINDING[e.code], message: `record at leaf ${line.index} (${h.device} seq ${h.seq}): ${e.code} at ${e.path.join(".")}: ${e.message}`,
-      ...at, expected: e.expected ?? e.code, computed: e.computed ?? e.path.join(".") });
+  if (opening !== null) {
+    findings.push({ code: OPENING_FINDING[opening.code], message: `record at leaf ${line.index} (${h.device} seq ${h.seq}): ${opening.code} at ${opening.path.join(".")}: ${opening.message}`,
+      ...at, expected: opening.expected ?? opening.code, computed: opening.computed ?? opening.path.join(".") });
   }
   const received = Date.parse(line.receivedAt ?? h.ts);
   const entry: RecordEntry = {
