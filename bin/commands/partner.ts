@@ -21,9 +21,9 @@ export function registerPartnerCommands(program: Command): void {
     .description("let a partner read records within a scope; every given dimension narrows it")
     .option("--site <site>")
     .option("--device <address>")
-    .option("--kind <kind>", "reading or event")
-    .option("--from <instant>", "records with ts >= this RFC 3339 instant")
-    .option("--to <instant>", "records with ts < this instant")
+    .option("--kind <kind>", "reading, series or event")
+    .option("--from <instant>", "records whose span starts at or after this RFC 3339 instant")
+    .option("--to <instant>", "records whose span ends before this instant (a series reaching past it is not covered)")
     .option("--expires <instant>", "the grant stops applying at this instant")
     .addHelpText("after", "\nExample:\n  otledger partner grant 3 --site plant-a --kind reading --expires 2027-01-01T00:00:00.000Z")
     .action(clientAction(async (principalId: string, flags: ApiOptions & Record<string, string | undefined>) => {

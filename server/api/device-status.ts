@@ -10,12 +10,13 @@ export const RegistrySchema = z.object({
   revokedAtBlock: z.number().describe("block of the revocation (0 if not revoked)"),
   revokedAtTime: Instant.nullable().describe("time of the revoking block (null if not revoked)"),
   metadataHash: z.string(),
+  role: z.enum(["device", "service"]).describe("LedgerAnchor v2 key role: device keys sign readings, series and events; service keys access and erasure records"),
 });
 export type RegistryJson = z.infer<typeof RegistrySchema>;
 
 type Numeric = number | bigint;
 /** LedgerAnchor.deviceStatus (ethers Result) or the registry cache's DeviceStatus. */
-type RawStatus = { registered: boolean; revoked: boolean; revokedAtCheckpoint: Numeric; revokedAtBlock: Numeric; revokedAtTime: Numeric; metadataHash: string };
+type RawStatus = { registered: boolean; revoked: boolean; revokedAtCheckpoint: Numeric; revokedAtBlock: Numeric; revokedAtTime: Numeric; metadataHash: string } & ({ keyRole: Numeric } | { role: "device" | "service" });
 
 export function registryJson(s: RawStatus): RegistryJson {
   const revoked = Boolean(s.revoked);
@@ -23,5 +24,7 @@ export function registryJson(s: RawStatus): RegistryJson {
     registered: Boolean(s.registered), revoked, revokedAtCheckpoint: Number(s.revokedAtCheckpoint), revokedAtBlock: Number(s.revokedAtBlock),
     revokedAtTime: revoked ? new Date(Number(s.revokedAtTime) * 1000).toISOString() : null,
     metadataHash: String(s.metadataHash).toLowerCase(),
+    // LedgerAnchor answers keyRole (enum Device = 0, Service = 1); the registry cache already names it.
+    role: "role" in s ? s.role : Number(s.keyRole) === 1 ? "service" : "device",
   };
 }

@@ -5,7 +5,7 @@
 // through the join's r.device = e.device) and records by envelope.
 import type pg from "pg";
 import { hexToBytes } from "../db/bytes.ts";
-import type { EventType } from "../../core/index.ts";
+import type { EventBody } from "../../core/v2/index.ts";
 import { Params, scopeCondition, type Scope } from "./scope.ts";
 import type { DataKind } from "./schemas-common.ts";
 import { STORED_COLUMNS, storedRecordJson, type StoredColumns } from "./stored-record.ts";
@@ -26,7 +26,7 @@ export function afterIndex(cursor: number, p: Params): string {
 }
 
 export type RecordFilter = {
-  device?: string | string[]; site?: string; kind?: DataKind; tag?: string; asset?: string; eventType?: EventType; from?: string; to?: string;
+  device?: string | string[]; site?: string; kind?: DataKind; tag?: string; asset?: string; eventType?: EventBody["type"]; from?: string; to?: string;
 };
 export type RecordsPageQuery = RecordFilter & { cursor?: string; limit: number };
 

@@ -29,7 +29,7 @@ t.test("rate limits per principal, security headers, OpenAPI", async (t) => {
     t.ok(spec.paths[path], `documents ${path}`);
   }
   const list = spec.paths["/v1/records"].get;
-  t.same(list.parameters.map((p: { name: string }) => p.name).sort(), ["cursor", "device", "eventType", "from", "kind", "limit", "site", "tag", "to"], "query parameters from the zod schema");
+  t.same(list.parameters.map((p: { name: string }) => p.name).sort(), ["asset", "cursor", "device", "eventType", "from", "kind", "limit", "site", "tag", "to"], "query parameters from the zod schema");
   t.same(list.security, [{ bearer: [] }]);
   t.ok(spec.components.securitySchemes.bearer);
   const ui = await api.get("/docs/");

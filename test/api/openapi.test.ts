@@ -71,7 +71,10 @@ t.test("every error answer lists its literal codes", async (t) => {
   }
   const ingest = doc.paths["/v1/envelopes"]!.post!;
   t.same(Object.keys(ingest.responses).sort(), ["200", "201", "400", "401", "403", "409", "413", "415", "429", "500", "503"]);
-  t.same(ingest.responses["409"]!.content!["application/json"]!.schema!.properties!.code!.enum, ["seq_gap", "seq_overlap", "prev_mismatch", "equivocation"]);
+  t.same(ingest.responses["409"]!.content!["application/json"]!.schema!.properties!.code!.enum, ["seq_gap", "seq_overlap", "prev_mismatch", "equivocation", "stream_seq_gap", "stream_prev_mismatch", "stream_time_order", "stream_name_conflict"]);
+  const samples = doc.paths["/v1/records/{hash}/samples"]!.get!;
+  t.same(samples.responses["409"]!.content!["application/json"]!.schema!.properties!.code!.enum, ["record_has_no_samples", "record_body_erased"], "the samples route documents its 409s");
+  t.same(samples.responses["404"]!.content!["application/json"]!.schema!.properties!.code!.enum, ["not_found"]);
   const exported = doc.paths["/v1/export"]!.get!;
   t.same(Object.keys(exported.responses["200"]!.content!), ["application/x-ndjson"], "the export streams NDJSON");
   t.same(Object.keys(exported.responses["401"]!.content!), ["application/json"], "its refusals are JSON, as answered");
