@@ -34,7 +34,8 @@ t.test("a regulator bundle checks clean with an RPC URL alone (.tar.gz and .json
     const r = await runCli(["audit", "--bundle", path, "--rpc", anvil.url, "--no-progress"]);
     t.equal(r.code, 0, `${path}: ${r.stderr}`);
     t.match(r.stdout, /VERDICT: CLEAN/);
-    t.match(r.stdout, /read: 75 records, 3 envelopes, 2 devices, 75 leaves/);
+    t.match(r.stdout, /read: 75 records, 3 envelopes, 2 devices, 2 streams, 75 leaves/);
+    t.match(r.stdout, /openings: 75 full, 0 erased/);
   }
 });
 

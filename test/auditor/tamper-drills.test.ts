@@ -5,7 +5,7 @@
 import t from "tap";
 import pg from "pg";
 import { canonicalString } from "../../core/index.ts";
-import { recordHash, recordsRoot, type FullRecord, type Header } from "../../core/v2/index.ts";
+import { recordHash, recordsRoot, type EnvelopeV2, type FullRecord, type Header } from "../../core/v2/index.ts";
 import { startTestChain } from "../helpers/chain.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 import { TestDeviceV2 } from "../helpers/envelopes-v2.ts";
@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { codesOf } from "./fixture/audit-lines.ts";
 import { runCli } from "./fixture/run-cli.ts";
+import { erasureRecord } from "./fixture/service-records.ts";
 import { auditTamperedCopy, auditorKey, copyDatabase, newServiceKeys, startService } from "./fixture/drill-service.ts";
 
 const chain = await startTestChain();
@@ -22,13 +23,25 @@ const ledger = await startService(chain, keys);
 const a = await ledger.newDevice();
 const b = await ledger.newDevice();
 // Small series (4 samples) in one stream per device, and one event of a's, so openings of both kinds are stored.
-for (const [device, n, make] of [[a, 20, "series"], [b, 15, "series"], [a, 10, "series"], [b, 5, "event"]] as [TestDeviceV2, number, "series" | "event"][]) {
-  const res = await ledger.submit(device.envelope(ledger.domain, n, { make, samples: 4 }));
+const submit = async (envelope: EnvelopeV2) => {
+  const res = await ledger.submit(envelope);
   if (res.status !== 201) throw new Error(`fixture submit: ${res.status} ${JSON.stringify(res.body)}`);
+  return envelope;
+};
+const sent: EnvelopeV2[] = [];
+for (const [device, n, make] of [[a, 20, "series"], [b, 15, "series"], [a, 10, "series"], [b, 5, "event"]] as [TestDeviceV2, number, "series" | "event"][]) {
+  sent.push(await submit(device.envelope(ledger.domain, n, { make, samples: 4 })));
 }
 await ledger.waitAnchored(50);
-await ledger.submit(a.envelope(ledger.domain, 5, { samples: 4 }));
-await ledger.waitAnchored(55);
+await submit(a.envelope(ledger.domain, 5, { samples: 4 }));
+// The service key records the erasure of a's seq 12 through ingest, as issue 12's procedure will; the body itself
+// is cleared by a drill below (the privileged path that deletes it is issue 12's).
+const service = await ledger.newDevice({ role: "service" });
+const erased = sent[0]!.records[11]!;
+await submit(service.sign(ledger.domain, [erasureRecord(service, {
+  target: recordHash(erased.header), targetDevice: a.address, targetSeq: 12, scope: "body", reason: "GDPR art. 17 request", requestedBy: "dpo-1",
+})]));
+await ledger.waitAnchored(56);
 await ledger.close(); // the service stops; its database (the template of every drill) and the chain stay
 t.teardown(async () => {
   await chain.close();
@@ -145,8 +158,8 @@ const table: string[][] = [];
 t.test("the untampered ledger audits clean", async (t) => {
   const report = await auditDatabase();
   t.same(report.counts, {}, "no findings");
-  t.equal(report.stats.records, 55, "the 55 device records (no access records yet)");
-  t.equal(report.openings.full, 55, "every record full");
+  t.equal(report.stats.records, 56, "the 55 device records and the erasure record (no access records yet)");
+  t.equal(report.openings.full, 56, "every record full: the erasure's target still holds its body");
   t.ok(report.stats.checkpointsChecked >= 2, "at least two anchored checkpoints rebuilt");
 });
 
@@ -158,6 +171,15 @@ for (const drill of drills) {
     t.ok(detected, `${drill.expect} reported (got ${codesOf(report).join(", ") || "nothing"})`);
   });
 }
+
+t.test("the body cleared as issue 12 will, with the ingested erasure record: erased, listed, clean", async (t) => {
+  const report = await auditDatabase(async () => {
+    await one("UPDATE records SET body = NULL, salt = NULL WHERE device = $1 AND seq = 12", [A]);
+  });
+  t.same(report.counts, {}, "not a finding");
+  t.match(report.erased, [{ device: a.address, seq: 12, scope: "body", erasure: { signer: service.address, requestedBy: "dpo-1" } }]);
+  t.equal(report.openings.erased, 1);
+});
 
 t.test("the drills tampered only their copies: the original database still audits clean", async (t) => {
   t.same((await auditDatabase()).counts, {});
