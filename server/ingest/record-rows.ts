@@ -27,7 +27,7 @@ export function rowText(r: FullRecord, hash: string, canonical: string, envelope
   const h = r.header;
   const q = queryColumns(r);
   const cells: Cell[] = [
-    bytea(h.device), h.seq, bytea(hash), bytea(h.prev), bytea(h.stream), h.streamSeq, bytea(h.streamPrev), h.kind, h.from, h.to, h.ts, envelopeId,
+    bytea(h.device), h.seq, bytea(hash), bytea(h.prev), bytea(h.stream), h.streamSeq, bytea(h.streamPrev), h.kind, pgTimestamp(h.from), pgTimestamp(h.to), pgTimestamp(h.ts), envelopeId,
     canonical, r.stream.name, bytea(r.stream.salt), bytea(r.salt), JSON.stringify(r.body),
     r.personal === undefined ? null : JSON.stringify(r.personal), bytea(r.personalSalt ?? null), q.samples, q.eventType, q.asset,
   ];
@@ -44,6 +44,13 @@ function queryColumns(r: FullRecord): { samples: number | null; eventType: strin
     default: return { samples: null, eventType: null, asset: null };
   }
 }
+
+/**
+ * A protocol timestamp as PostgreSQL timestamptz input. The protocol allows years 0000–9999 (proleptic Gregorian,
+ * ISO 8601); PostgreSQL has no year 0 and spells it 1 BC, and refuses "0000-…" outright — which would turn a
+ * valid record into a 500.
+ */
+export const pgTimestamp = (ts: string): string => (ts.startsWith("0000-") ? `0001${ts.slice(4)} BC` : ts);
 
 /** A hex value as COPY text of a bytea (`\x…`, its backslash escaped for COPY). */
 const bytea = (hex: string | null): Cell => (hex === null ? null : { raw: "\\\\x" + hex.slice(2) });

@@ -65,3 +65,16 @@ t.test("submit -> receipt -> anchored checkpoint confirmed on-chain", async (t) 
   t.match(metrics, /otledger_ingest_envelopes_total\{outcome="accepted"\} 3/, "envelopes counted by outcome");
   t.match(metrics, /otledger_last_anchored_tree_size \d+/, "last anchored size exported");
 });
+
+t.test("timestamps at both ends of the protocol's range (years 0000 and 9999) are stored", async (t) => {
+  const ledger = await startTestLedger({ listen: false });
+  t.teardown(() => ledger.close());
+  const device = await ledger.newDevice();
+  device.stream("EARLY").lastTo = Date.parse("0000-03-01T00:00:00.000Z");
+  device.stream("LATE").lastTo = Date.parse("9999-12-31T23:59:58.000Z");
+  const res = await ledger.submit(device.sign(ledger.domain, [...device.records(1, { make: "reading", stream: "EARLY" }), ...device.records(1, { make: "reading", stream: "LATE" })]));
+  t.equal(res.status, 201, "accepted (PostgreSQL has no year 0: it is stored as 1 BC)");
+  const rows = (await ledger.ownerDb.query("SELECT from_ts, header FROM records ORDER BY seq")).rows;
+  t.same(rows.map((r) => (r.from_ts as Date).toISOString()), rows.map((r) => JSON.parse(r.header).from), "from_ts is the header's instant");
+  t.same(rows.map((r) => JSON.parse(r.header).from), ["0000-03-01T00:00:01.000Z", "9999-12-31T23:59:59.000Z"]);
+});

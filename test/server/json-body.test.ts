@@ -81,7 +81,7 @@ t.test("every route refuses duplicate keys (400 duplicate_key) and ill-formed st
   const cases: [string, string, (string | number)[]][] = [
     ["header.count given twice (a first-wins reader would see 99)", text.replace('"count":2', '"count":99,"count":2'), ["header", "count"]],
     ["the same key spelled with an escape", text.replace('"count":2', '"count":99,"\\u0063ount":2'), ["header", "count"]],
-    ["a nested record field", text.replace(/"tag":"pump1.pressure"/g, (m, offset: number) => (offset > text.indexOf('"seq":2') ? `${m},"tag":"other"` : m)), ["records", 1, "body", "tag"]],
+    ["a nested record field", text.replace(/"nodeId":"ns=2;s=TT-101.PV"/g, (m, offset: number) => (offset > text.indexOf('"seq":2') ? `${m},"nodeId":"i=85"` : m)), ["records", 1, "body", "nodeId"]],
     ["top-level key", text.replace('{"header"', '{"signature":"0x","header"'), ["signature"]],
   ];
   for (const [name, body, path] of cases) {
