@@ -19,10 +19,15 @@ export class ChainError extends Error {
 }
 
 export type ChainCheckpoint = { index: number; treeSize: number; root: string; timestamp: number; blockNumber: number };
+/** LedgerAnchor v2 KeyRole: 0 Device (signs readings, series, events), 1 Service (signs access and erasure records). */
+export type KeyRole = "device" | "service";
 export type ChainDeviceStatus = {
   registered: boolean; revoked: boolean; revokedAtCheckpoint: number; revokedAtBlock: number; revokedAtTime: number;
-  metadataHash: string;
+  metadataHash: string; role: KeyRole;
 };
+/** LedgerAnchor v2 successor(): set once the contract is retired; its checkpoints above lastValidCheckpoint are not to be trusted. */
+export type Succession = { successor: string; lastValidCheckpoint: number };
+const ZERO_ADDRESS = "0x" + "0".repeat(40);
 /** One DeviceRegistered(device, metadataHash) event: where the chain says the device was enrolled. */
 export type DeviceRegistration = { device: string; metadataHash: string; blockNumber: number; txHash: string };
 export type ChainLog = { address: string; topics: string[]; data: string; logIndex: number };
@@ -139,7 +144,17 @@ export class LedgerAnchorReader {
       return {
         registered: Boolean(s.registered), revoked: Boolean(s.revoked), revokedAtCheckpoint: Number(s.revokedAtCheckpoint),
         revokedAtBlock: Number(s.revokedAtBlock), revokedAtTime: Number(s.revokedAtTime), metadataHash: String(s.metadataHash).toLowerCase(),
+        role: Number(s.keyRole) === 1 ? "service" : "device",
       };
+    });
+  }
+
+  /** The successor and the last checkpoint to trust here, or null while the contract is not retired. */
+  async succession(blockTag?: number): Promise<Succession | null> {
+    return this.#read("successor()", async () => {
+      const [successor, lastValidCheckpoint] = await this.#anchor.getFunction("successor")({ blockTag }) as [string, bigint];
+      const address = String(successor).toLowerCase();
+      return address === ZERO_ADDRESS ? null : { successor: address, lastValidCheckpoint: Number(lastValidCheckpoint) };
     });
   }
 

@@ -52,8 +52,8 @@ function usageExits(cmd: Command): Command {
 
 export function registerAuditorCommands(program: Command): void {
   usageExits(program.command("verify")
-    .description("verify one proof bundle against LedgerAnchor (no ledger service needed)")
-    .argument("<bundle.json>", "a proof bundle (otledger.bundle/1)")
+    .description("verify one proof bundle or envelope proof against LedgerAnchor (no ledger service needed)")
+    .argument("<bundle.json>", "a proof bundle (otledger.bundle/2) or an envelope proof (otledger.envelope-proof/2)")
     .option("--rpc <url>", "JSON-RPC URL of the chain the bundle is anchored on", DEFAULT_RPC)
     .option("--json", "print a machine-readable result")
     .action((file: string, o: { rpc: string; json?: boolean }) => run("verify", async () => {

@@ -1,7 +1,7 @@
 // Worker thread of the audit: parses and hashes record lines, and recovers envelope signers (secp256k1 recovery,
 // ~1.5 ms each), so the main thread only reads lines and keeps the results.
 import { parentPort } from "node:worker_threads";
-import { envelopeDomain, recoverEnvelopeSigner, type EnvelopeHeader } from "../../core/index.ts";
+import { envelopeDomainV2, recoverEnvelopeSignerV2, type EnvelopeHeader } from "../../core/v2/index.ts";
 import { packOutcomes, type PackedRecords } from "./record-batch.ts";
 import { processRecordText } from "./record-line.ts";
 
@@ -12,9 +12,9 @@ export type WorkerRequest =
 export type WorkerReply = { kind: "records"; packed: PackedRecords } | { kind: "signatures"; signers: [id: string, signer: string][] };
 
 /** The recovered signer address, or a description of why there is none (never equal to an address). */
-export function recoverSigner(job: SignatureJob, domain: ReturnType<typeof envelopeDomain>): string {
+export function recoverSigner(job: SignatureJob, domain: ReturnType<typeof envelopeDomainV2>): string {
   try {
-    return recoverEnvelopeSigner(job.header, job.signature, domain);
+    return recoverEnvelopeSignerV2(job.header, job.signature, domain);
   } catch (err) {
     return `unrecoverable (${(err as Error).message})`;
   }
@@ -24,7 +24,7 @@ export function handle(req: WorkerRequest): WorkerReply {
   if (req.kind === "records") {
     return { kind: "records", packed: packOutcomes(req.items.map(([source, line, text]) => processRecordText(text, `${source}:${line}`, line, req.keepReadings))) };
   }
-  const domain = envelopeDomain(req.chainId, req.contract);
+  const domain = envelopeDomainV2(req.chainId, req.contract);
   return { kind: "signatures", signers: req.jobs.map((j) => [j.id, recoverSigner(j, domain)]) };
 }
 

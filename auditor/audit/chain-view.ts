@@ -1,6 +1,6 @@
 // Everything the audit needs from the chain, read up front: a few reads per checkpoint and per device, none per record.
 import { id as topicOf } from "ethers";
-import type { AnchorTransaction, ChainCheckpoint, ChainDeviceStatus, DeviceRegistration, LedgerAnchorReader } from "../chain-facts.ts";
+import type { AnchorTransaction, ChainCheckpoint, ChainDeviceStatus, DeviceRegistration, LedgerAnchorReader, Succession } from "../chain-facts.ts";
 import type { Collected } from "./collect.ts";
 
 export type ChainView = {
@@ -14,6 +14,8 @@ export type ChainView = {
   anchorTxs: Map<number, AnchorTransaction | null>;
   /** Every DeviceRegistered event from the contract's deploy block to the block read: the devices that exist. */
   registrations: DeviceRegistration[];
+  /** LedgerAnchor v2 successor(): null while the contract is not retired. */
+  succession: Succession | null;
 };
 
 export const CHECKPOINT_ANCHORED_TOPIC = topicOf("CheckpointAnchored(uint256,uint64,bytes32)");
@@ -44,6 +46,7 @@ export async function loadChainView(
   const latest = await reader.blockNumber();
   const registrations = await reader.deviceRegistrations(await reader.deployBlock(latest), latest);
   const checkpoints = await reader.checkpointHistory({ onProgress: (d, t) => opts.onProgress?.("checkpoints", d, t) });
+  const succession = await reader.succession();
   const addresses = new Set<string>(collected.devices.keys());
   for (const e of collected.envelopes.values()) addresses.add(e.header.device);
   for (const r of collected.records) addresses.add(r.device);
@@ -58,5 +61,5 @@ export async function loadChainView(
       opts.onProgress?.("anchor transactions", ++done, checkpoints.length);
     });
   }
-  return { chainId: reader.chainId, contract: reader.contract, checkpoints, devices, anchorTxs, registrations };
+  return { chainId: reader.chainId, contract: reader.contract, checkpoints, devices, anchorTxs, registrations, succession };
 }

@@ -5,6 +5,7 @@ import { ledgerAnchorInterface, type AnchorTransaction, type ChainCheckpoint } f
 import { CHECKPOINT_ANCHORED_TOPIC, type ChainView } from "./chain-view.ts";
 import type { Collected } from "./collect.ts";
 import type { FindingLog } from "./findings.ts";
+import { checkSuccession } from "./check-succession.ts";
 
 export function checkChainHistory(chain: ChainView, findings: FindingLog): void {
   chain.checkpoints.forEach((cp, i) => {
@@ -97,6 +98,7 @@ export function checkAnchoring(c: Collected, chain: ChainView, findings: Finding
       expected: { chainId: chain.chainId, contract: chain.contract }, computed: { chainId: h.chainId, contract: h.contract } });
   }
   checkChainHistory(chain, findings);
+  checkSuccession(chain, findings);
   chain.checkpoints.forEach((cp, i) => checkAnchorTx(chain, cp, chain.checkpoints[i - 1], chain.anchorTxs.get(cp.index), findings));
   checkStoredCheckpoints(c, chain, findings);
 }

@@ -1,10 +1,13 @@
-// Per device: registered on chain, snapshot honest, seq chain complete and linked, no fork, nothing first anchored
-// after revocation, nothing left unanchored past the SLA.
+// Per device: registered on chain, snapshot honest, seq chain complete and linked, no fork, its stream chains
+// whole, each record signed by a key of the right role, nothing first anchored after revocation, nothing left
+// unanchored past the SLA.
 import { toHex32 } from "../../core/index.ts";
 import type { ChainCheckpoint } from "../chain-facts.ts";
 import type { ChainView } from "./chain-view.ts";
 import type { Collected, RecordEntry } from "./collect.ts";
 import type { FindingLog } from "./findings.ts";
+import { checkRoleOfRecord } from "./check-roles.ts";
+import { checkStreamsOfDevice } from "./check-streams.ts";
 
 /** Index of the first checkpoint whose tree covers `leaf`, or -1 while none does (binary search, no chain read). */
 export function firstCovering(checkpoints: readonly ChainCheckpoint[], leaf: number): number {
@@ -24,9 +27,14 @@ export function checkDeviceSnapshot(c: Collected, chain: ChainView, findings: Fi
     if (!s) continue;
     // A revocation after the snapshot block is not a lie; anything else that differs is.
     const revokedBySnapshot = s.revoked && s.revokedAtBlock <= registryBlock;
-    const expected = { registered: s.registered, revoked: revokedBySnapshot, revokedAtCheckpoint: revokedBySnapshot ? s.revokedAtCheckpoint : 0, metadataHash: s.metadataHash };
-    const computed = { registered: line.registered, revoked: line.revoked, revokedAtCheckpoint: line.revokedAtCheckpoint, metadataHash: line.metadataHash };
-    const diff = (Object.keys(expected) as (keyof typeof expected)[]).filter((k) => expected[k] !== computed[k]);
+    const expected: Record<string, unknown> = { registered: s.registered, revoked: revokedBySnapshot, revokedAtCheckpoint: revokedBySnapshot ? s.revokedAtCheckpoint : 0, metadataHash: s.metadataHash };
+    const computed: Record<string, unknown> = { registered: line.registered, revoked: line.revoked, revokedAtCheckpoint: line.revokedAtCheckpoint, metadataHash: line.metadataHash };
+    // The role is compared only when the export states one (it is read from the chain either way).
+    if (line.role !== undefined) {
+      expected.role = s.role;
+      computed.role = line.role;
+    }
+    const diff = Object.keys(expected).filter((k) => expected[k] !== computed[k]);
     if (diff.length) findings.add({ code: "DEVICE_SNAPSHOT_MISMATCH", message: `device ${address}: the exported registry entry differs from LedgerAnchor in ${diff.join(", ")}`, device: address, expected, computed });
   }
 }
@@ -78,7 +86,7 @@ function checkChainOfDevice(device: string, records: RecordEntry[], complete: bo
   }
 }
 
-export function checkDevices(c: Collected, chain: ChainView, findings: FindingLog, opts: { now: number; slaMs: number }): { devices: number } {
+export function checkDevices(c: Collected, chain: ChainView, findings: FindingLog, opts: { now: number; slaMs: number }): { devices: number; streams: number } {
   checkDeviceSnapshot(c, chain, findings);
   const byDevice = new Map<string, RecordEntry[]>();
   for (const r of c.records) {
@@ -91,13 +99,16 @@ export function checkDevices(c: Collected, chain: ChainView, findings: FindingLo
   const complete = c.header?.scope === "full";
   const startsAtGenesis = complete && range !== undefined && range.fromIndex === 0 && range.from === null;
   const anchoredSize = chain.checkpoints.at(-1)?.treeSize ?? 0;
+  let streams = 0;
   for (const [device, records] of byDevice) {
     const status = chain.devices.get(device);
     if (!status?.registered) {
       findings.add({ code: "DEVICE_NOT_REGISTERED", message: `device ${device} signs ${records.length} exported records but is not registered in LedgerAnchor`, device, expected: "registered", computed: "unknown to the contract" });
     }
     checkChainOfDevice(device, records, complete, startsAtGenesis, findings);
+    streams += checkStreamsOfDevice(device, records, complete, startsAtGenesis, findings);
     for (const r of records) {
+      checkRoleOfRecord(r, status, findings);
       const covering = firstCovering(chain.checkpoints, r.index);
       if (status?.revoked && (covering === -1 || covering >= status.revokedAtCheckpoint)) {
         findings.add({ code: "RECORD_AFTER_REVOCATION", message: `device ${device} seq ${r.seq}: ${covering === -1 ? "not yet anchored" : `first anchored at checkpoint ${covering}`}, but the device was revoked at checkpoint ${status.revokedAtCheckpoint}`,
@@ -109,5 +120,5 @@ export function checkDevices(c: Collected, chain: ChainView, findings: FindingLo
       }
     }
   }
-  return { devices: byDevice.size };
+  return { devices: byDevice.size, streams };
 }

@@ -1,6 +1,7 @@
-// Envelopes: each signature verified once against the auditor's own EIP-712 domain; each complete envelope's
+// Envelopes: each signature verified once against the auditor's own EIP-712 domain (version "2"); each complete envelope's
 // records rebuilt into recordsRoot and lastHash.
-import { MerkleTree, envelopeDomain, recoverEnvelopeSigner, toHex32 } from "../../core/index.ts";
+import { MerkleTree, toHex32 } from "../../core/index.ts";
+import { envelopeDomainV2, recoverEnvelopeSignerV2 } from "../../core/v2/index.ts";
 import type { Collected, RecordEntry } from "./collect.ts";
 import type { FindingLog } from "./findings.ts";
 import type { Signers } from "./signatures.ts";
@@ -28,7 +29,7 @@ export function checkEnvelopes(
   onProgress?: (done: number) => void,
   signers: Signers | null = null,
 ): EnvelopeStats {
-  const domain = envelopeDomain(domainOf.chainId, domainOf.contract);
+  const domain = envelopeDomainV2(domainOf.chainId, domainOf.contract);
   // Signers recovered while reading are usable only if they were recovered for the domain audited now.
   const known = signers && signers.chainId === domainOf.chainId && signers.contract === domainOf.contract ? signers.byEnvelope : null;
   const full = c.header?.scope === "full";
@@ -38,7 +39,7 @@ export function checkEnvelopes(
     let signer = known?.get(id);
     if (signer === undefined) {
       try {
-        signer = recoverEnvelopeSigner(header, envelope.signature, domain);
+        signer = recoverEnvelopeSignerV2(header, envelope.signature, domain);
       } catch (err) {
         signer = `unrecoverable (${(err as Error).message})`;
       }

@@ -5,10 +5,10 @@ import {
 } from "../format/lines.ts";
 import type { FindingLog } from "./findings.ts";
 import { unpackOutcomes } from "./record-batch.ts";
-import { processRecordText, processRecordValue, type ReadingPoint, type RecordEntry, type RecordOutcome } from "./record-line.ts";
+import { processRecordText, processRecordValue, type ErasureClaim, type ReadingPoint, type RecordEntry, type RecordOutcome } from "./record-line.ts";
 import type { WorkerPool } from "./worker-pool.ts";
 
-export type { ReadingPoint, RecordEntry } from "./record-line.ts";
+export type { ErasureClaim, ReadingPoint, RecordEntry } from "./record-line.ts";
 
 export type Collected = {
   header: HeaderLine | null;
@@ -22,6 +22,8 @@ export type Collected = {
   end: EndLine | null;
   counts: { [K in LineType]: number };
   readings: ReadingPoint[];
+  /** Every erasure record whose body opened its header (few: one per erased record). */
+  erasures: ErasureClaim[];
 };
 
 export type CollectOptions = {
@@ -48,14 +50,26 @@ export async function collect(
 ): Promise<Collected> {
   const c: Collected = {
     header: null, devices: new Map(), checkpoints: [], envelopes: new Map(), records: [], leaves: leafBuffer(0), leafCount: 0,
-    end: null, counts: { header: 0, device: 0, checkpoint: 0, envelope: 0, record: 0, leaves: 0, end: 0 }, readings: [],
+    end: null, counts: { header: 0, device: 0, checkpoint: 0, envelope: 0, record: 0, leaves: 0, end: 0 }, readings: [], erasures: [],
+  };
+  // A stream's id and name repeat on each of its records: one string per stream instead of one per record.
+  const interned = new Map<string, string>();
+  const intern = (s: string) => {
+    const known = interned.get(s);
+    if (known !== undefined) return known;
+    interned.set(s, s);
+    return s;
   };
   const apply = (o: RecordOutcome) => {
     for (const f of o.findings) findings.add(f);
+    if (o.erasure) c.erasures.push(o.erasure);
     if (!o.entry) return;
+    const e = o.entry;
+    e.stream = intern(e.stream);
+    if (e.streamName !== null) e.streamName = intern(e.streamName);
     c.counts.record++;
-    c.records.push(o.entry);
-    if (o.reading) c.readings.push(o.reading);
+    c.records.push(e);
+    if (o.readings) for (const r of o.readings) c.readings.push(r);
     opts.onRecord?.(c.records.length);
   };
   const keepReadings = opts.keepReadings ?? false;

@@ -1,59 +1,124 @@
-// One record line: validated, its record hashed exactly as received, compared with the stored hash. Runs on the
-// main thread or on a worker (audit-worker.ts), so it returns plain data instead of touching shared state.
+// One record line: its header validated and hashed exactly as received, compared with the stored hash, and its
+// openings checked against the header (core/v2 checkRecord). Runs on the main thread or on a worker
+// (audit-worker.ts), so it returns plain data instead of touching shared state.
 import { toHex32 } from "../../core/index.ts";
+import { checkRecord, HeaderSchema, KINDS, RecordError, type CheckedRecord, type ErasureBody, type Header, type Kind } from "../../core/v2/index.ts";
 import { RecordLineSchema } from "../format/lines.ts";
-import type { Finding } from "./findings.ts";
+import type { Finding, FindingCode } from "./findings.ts";
 import { recordHashOf } from "./record-hash.ts";
+import { readingPoints, type ReadingPoint } from "./reading-points.ts";
 
-/** What the audit keeps of one record: its place, its chain links and its recomputed hash (never the stored one). */
+export type { ReadingPoint } from "./reading-points.ts";
+
+/** What a record's openings showed: PROTOCOL-v2 §3's three stored forms, or openings that do not open the header. */
+export const ENTRY_OPENINGS = ["full", "personal_erased", "stub", "invalid"] as const;
+export type EntryOpenings = (typeof ENTRY_OPENINGS)[number];
+
+/**
+ * What the audit keeps of one record: its place, both chain links and its recomputed hash (never the stored one).
+ * Strings repeated across records (stream ids and names) are interned by collect, so a stream costs one copy.
+ */
 export type RecordEntry = {
   index: number;
   hash: Buffer;
   device: string;
   seq: number;
   prev: string | null;
+  stream: string;
+  streamSeq: number;
+  streamPrev: string | null;
+  /** header.from / header.to, ms since epoch (the stream's time order). */
+  from: number;
+  to: number;
+  kind: Kind;
+  openings: EntryOpenings;
+  /** The stream's name when the record carries a descriptor that opens header.stream, else null. */
+  streamName: string | null;
   envelope: string;
   /** When the service committed it (ms since epoch), else the record's own ts. */
   receivedAt: number;
 };
 
-/** A numeric reading, kept only for the HTML report's plots. */
-export type ReadingPoint = { device: string; tag: string; t: number; value: number };
+/** An erasure record's claim (its body, which opened its header): the evidence for a target's missing openings. */
+export type ErasureClaim = {
+  index: number; hash: string; signer: string;
+  target: string; targetDevice: string; targetSeq: number; scope: ErasureBody["scope"]; reason: string; requestedBy: string;
+};
 
-export type RecordOutcome = { entry: RecordEntry | null; findings: Finding[]; reading: ReadingPoint | null };
+export type RecordOutcome = { entry: RecordEntry | null; findings: Finding[]; readings: ReadingPoint[] | null; erasure: ErasureClaim | null };
 
-function numericReading(record: { kind?: unknown; body?: unknown }): { tag: string; value: number } | null {
-  if (record.kind !== "reading") return null;
-  const body = record.body as { tag?: unknown; value?: { v?: unknown } } | undefined;
-  const v = body?.value?.v;
-  return typeof body?.tag === "string" && typeof v === "number" && Number.isFinite(v) ? { tag: body.tag, value: v } : null;
-}
+const malformed = (message: string, lineNo: number, at: Partial<Finding> = {}): RecordOutcome =>
+  ({ entry: null, readings: null, erasure: null, findings: [{ code: "EXPORT_MALFORMED", message, line: lineNo, ...at }] });
+
+/** core/v2 RecordError codes as audit findings; the core code stays in the evidence for the rarer ones. */
+const OPENING_FINDING: Record<RecordError["code"], FindingCode> = {
+  body_commitment_mismatch: "BODY_COMMITMENT_MISMATCH",
+  personal_commitment_mismatch: "PERSONAL_COMMITMENT_MISMATCH",
+  stream_id_mismatch: "STREAM_ID_MISMATCH",
+  stream_kind_mismatch: "RECORD_OPENING_INVALID",
+  series_time_mismatch: "RECORD_OPENING_INVALID",
+  schema_invalid: "RECORD_OPENING_INVALID",
+};
+
+/** Literal constants instead of the parsed strings, so a kind costs nothing per record. */
+const kindOf = (k: string): Kind => KINDS.find((x) => x === k)!;
+const ms = (t: string) => Date.parse(t);
 
 export function processRecordValue(value: unknown, where: string, lineNo: number, keepReadings: boolean): RecordOutcome {
   const parsed = RecordLineSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { entry: null, reading: null, findings: [{ code: "EXPORT_MALFORMED", message: `${where}: record line: ${issue?.path.join(".")}: ${issue?.message}`, line: lineNo }] };
+    return malformed(`${where}: record line: ${issue?.path.join(".")}: ${issue?.message}`, lineNo);
   }
   const line = parsed.data;
-  const r = line.record;
-  // Hash the record exactly as received (not zod's output copy): the hash is what the device signed.
-  const received = (value as { record: { kind?: unknown; body?: unknown } }).record;
-  let hash: Buffer;
+  // checkRecord parses the record (header closed and strict) and hashes its header; when it passes, its header
+  // and hash are the received ones (the schema transforms nothing), so nothing is parsed or hashed twice.
+  let checked: CheckedRecord | null = null;
+  let opening: RecordError | null = null;
   try {
-    hash = recordHashOf(received);
+    checked = checkRecord(line.record);
   } catch (err) {
-    return { entry: null, reading: null, findings: [{ code: "EXPORT_MALFORMED", message: `${where}: record ${r.device} seq ${r.seq} has no canonical form: ${(err as Error).message}`, device: r.device, seq: r.seq, index: line.index, line: lineNo }] };
+    // Anything else checkRecord throws is a value core cannot judge: still a record whose openings fail, not a crash.
+    opening = err instanceof RecordError ? err : new RecordError("schema_invalid", String(err), []);
+  }
+  let h: Header, hash: Buffer;
+  if (checked !== null) {
+    h = checked.header;
+    hash = Buffer.from(checked.hash.slice(2), "hex");
+  } else {
+    // The header alone is hashed (PROTOCOL-v2 §6); it is closed, so one that fails its schema cannot be placed in
+    // either chain and the line is malformed. One that parses keeps its place in both chains though its openings fail.
+    const header = HeaderSchema.safeParse(line.record.header);
+    if (!header.success) {
+      const issue = header.error.issues[0];
+      return malformed(`${where}: record at leaf ${line.index}: header.${issue?.path.join(".")}: ${issue?.message}`, lineNo, { index: line.index });
+    }
+    h = header.data;
+    hash = recordHashOf(line.record.header);
   }
   const findings: Finding[] = [];
+  const at = { device: h.device, seq: h.seq, index: line.index };
   if (toHex32(hash) !== line.hash) {
-    findings.push({ code: "RECORD_HASH_MISMATCH", message: `record at leaf ${line.index} (${r.device} seq ${r.seq}) does not hash to its stored hash`,
-      device: r.device, seq: r.seq, index: line.index, expected: line.hash, computed: toHex32(hash) });
+    findings.push({ code: "RECORD_HASH_MISMATCH", message: `record at leaf ${line.index} (${h.device} seq ${h.seq}) does not hash to its stored hash`,
+      ...at, expected: line.hash, computed: toHex32(hash) });
   }
-  const at = Date.parse(line.receivedAt ?? r.ts);
-  const entry: RecordEntry = { index: line.index, hash, device: r.device, seq: r.seq, prev: r.prev, envelope: line.envelope, receivedAt: Number.isNaN(at) ? 0 : at };
-  const reading = keepReadings ? numericReading(received) : null;
-  return { entry, findings, reading: reading && { device: r.device, tag: reading.tag, t: Date.parse(r.ts), value: reading.value } };
+  if (opening !== null) {
+    findings.push({ code: OPENING_FINDING[opening.code], message: `record at leaf ${line.index} (${h.device} seq ${h.seq}): ${opening.code} at ${opening.path.join(".")}: ${opening.message}`,
+      ...at, expected: opening.expected ?? opening.code, computed: opening.computed ?? opening.path.join(".") });
+  }
+  const received = Date.parse(line.receivedAt ?? h.ts);
+  const entry: RecordEntry = {
+    index: line.index, hash, device: h.device, seq: h.seq, prev: h.prev, stream: h.stream, streamSeq: h.streamSeq, streamPrev: h.streamPrev,
+    from: ms(h.from), to: ms(h.to), kind: kindOf(h.kind), openings: checked?.openings ?? "invalid", streamName: checked?.stream?.name ?? null,
+    envelope: line.envelope, receivedAt: Number.isNaN(received) ? 0 : received,
+  };
+  let erasure: ErasureClaim | null = null;
+  if (checked !== null && checked.openings === "full" && h.kind === "erasure") {
+    const b = (checked.record as { body: ErasureBody }).body;
+    erasure = { index: line.index, hash: toHex32(hash), signer: h.device, target: b.target, targetDevice: b.targetDevice, targetSeq: b.targetSeq, scope: b.scope, reason: b.reason, requestedBy: b.requestedBy };
+  }
+  const readings = keepReadings && checked !== null && checked.openings !== "stub" ? readingPoints(checked) : null;
+  return { entry, findings, readings: readings && readings.length > 0 ? readings : null, erasure };
 }
 
 export function processRecordText(text: string, where: string, lineNo: number, keepReadings: boolean): RecordOutcome {
@@ -61,7 +126,7 @@ export function processRecordText(text: string, where: string, lineNo: number, k
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { entry: null, reading: null, findings: [{ code: "EXPORT_MALFORMED", message: `${where}: not JSON: ${(err as Error).message}`, line: lineNo }] };
+    return malformed(`${where}: not JSON: ${(err as Error).message}`, lineNo);
   }
   return processRecordValue(value, where, lineNo, keepReadings);
 }

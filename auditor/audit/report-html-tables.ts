@@ -21,7 +21,8 @@ const spread = (p: Percentiles | null) => p ? `median ${duration(p.p50)}, p90 ${
 export function findingsTable(r: AuditReport): string {
   if (r.totalFindings === 0) return "<p>No findings.</p>";
   const counts = Object.entries(r.counts).map(([c, n]) => `<li><code>${esc(c)}</code> × ${n}</li>`).join("");
-  const who = (f: AuditReport["findings"][number]) => f.device ? `<br>device <code>${esc(f.device)}</code>` : f.devices ? `<br>suspects ${f.devices.map((d) => `<code>${esc(d)}</code>`).join(" ")}` : "";
+  const stream = (f: AuditReport["findings"][number]) => f.stream ? ` stream <code>${esc(f.stream)}</code>` : "";
+  const who = (f: AuditReport["findings"][number]) => f.device ? `<br>device <code>${esc(f.device)}</code>${stream(f)}` : f.devices ? `<br>suspects ${f.devices.map((d) => `<code>${esc(d)}</code>`).join(" ")}` : "";
   const rows = r.findings.map((f) => `<tr><td><code>${esc(f.code)}</code></td><td>${esc(f.message)}${who(f)}</td>` +
     `<td><code>${f.expected === undefined ? "" : esc(f.expected)}</code></td><td><code>${f.computed === undefined ? "" : esc(f.computed)}</code></td></tr>`).join("");
   const note = r.findings.length < r.totalFindings ? `<p>Showing ${r.findings.length} of ${r.totalFindings} findings (the first of each code).</p>` : "";
@@ -54,4 +55,18 @@ export function devicesTable(r: AuditReport): string {
   const rows = r.devices.map((d) => `<tr><td><code>${esc(d.address)}</code></td><td>${esc(d.label ?? "")}</td><td>${d.records}</td>` +
     `<td>${d.firstSeq ?? ""}…${d.lastSeq ?? ""}</td><td>${d.registered ? "yes" : "NO"}</td><td>${d.revoked ? `at checkpoint ${d.revokedAtCheckpoint}` : "no"}</td></tr>`).join("");
   return scroll(`<table class="wrap"><thead><tr><th>device</th><th>label</th><th>records</th><th>seq</th><th>registered</th><th>revoked</th></tr></thead><tbody>${rows}</tbody></table>`);
+}
+
+/** Erased records (with evidence: not findings), and the openings summary. */
+export function erasedTable(r: AuditReport): string {
+  const o = r.openings;
+  const summary = `<p id="openings-summary">${o.full} records full, ${o.erased} erased with evidence` +
+    `${o.stubs ? `, ${o.stubs} stubs without evidence` : ""}${o.personalErased ? `, ${o.personalErased} events without personal opening or evidence` : ""}` +
+    `${o.invalid ? `, ${o.invalid} whose openings fail` : ""}.</p>`;
+  if (o.erased === 0) return summary;
+  const rows = r.erased.map((e) => `<tr><td>${e.index}</td><td><code>${esc(e.device)}</code></td><td>${e.seq}</td><td>${esc(e.kind)}</td><td>${esc(e.scope)}</td>` +
+    `<td>${e.erasure.index}</td><td><code>${esc(e.erasure.signer)}</code></td><td>${esc(e.erasure.reason)}</td><td>${esc(e.erasure.requestedBy)}</td></tr>`).join("");
+  const note = r.erased.length < o.erased ? `<p>Showing ${r.erased.length} of ${o.erased} erased records.</p>` : "";
+  return summary + note + scroll(`<table id="erased-table" class="wrap"><thead><tr><th>leaf</th><th>device</th><th>seq</th><th>kind</th><th>erased</th>` +
+    `<th>erasure leaf</th><th>signed by (service key)</th><th>reason</th><th>requested by</th></tr></thead><tbody>${rows}</tbody></table>`);
 }

@@ -1,10 +1,10 @@
 // `--html report.html`: one self-contained file (uPlot inlined from node_modules) that opens offline: the verdict,
-// the findings with evidence, the anchoring summary, chart and paged checkpoint table, per-device reading plots.
+// the findings with evidence, the erased records (not findings), the anchoring summary, chart and paged checkpoint table, per-device reading plots.
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import type { ReadingPoint } from "./collect.ts";
 import { REPORT_SCRIPT } from "./report-html-script.ts";
-import { anchoringSummary, checkpointTable, devicesTable, esc, findingsTable } from "./report-html-tables.ts";
+import { anchoringSummary, checkpointTable, devicesTable, erasedTable, esc, findingsTable } from "./report-html-tables.ts";
 import type { AuditReport } from "./run.ts";
 
 const require = createRequire(import.meta.url);
@@ -53,9 +53,10 @@ ${STYLE}
 <div class="verdict">${clean ? "CLEAN — no findings" : `FINDINGS — ${r.totalFindings}`}</div>
 <p>Audited ${esc(r.source)} at ${esc(r.auditedAt)} against LedgerAnchor <code>${esc(r.chain.contract)}</code> on chain ${r.chain.chainId}
 (${r.chain.checkpoints} checkpoints, anchored size ${r.chain.anchoredSize}). All times are UTC.</p>
-<p>${r.stats.records} records, ${r.stats.envelopes} envelopes (${r.stats.signaturesVerified} signatures verified), ${r.stats.leaves} leaves,
+<p>${r.stats.records} records in ${r.stats.streams} streams, ${r.stats.envelopes} envelopes (${r.stats.signaturesVerified} signatures verified), ${r.stats.leaves} leaves,
 ${r.stats.checkpointsChecked} checkpoint roots rebuilt.</p>
 <h2>Findings</h2>${findingsTable(r)}
+<h2>Erased records</h2>${erasedTable(r)}
 <h2>Anchoring</h2>${anchoringSummary(r)}<div id="timeline-plot"></div>${checkpointTable()}
 <h2>Devices</h2>${devicesTable(r)}
 <h2>Readings</h2><div id="device-plots"></div>

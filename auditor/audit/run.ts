@@ -7,6 +7,7 @@ import { summarizeAnchoring, type AnchoringSummary } from "./anchoring-summary.t
 import { loadChainView, type ChainView } from "./chain-view.ts";
 import { checkAnchoring } from "./check-chain.ts";
 import { checkDevices } from "./check-devices.ts";
+import { checkErasures, type ErasedRecord, type OpeningsSummary } from "./check-erasures.ts";
 import { checkEnvelopes, groupByEnvelope } from "./check-envelopes.ts";
 import { checkAnchoredRoots, checkDuplicateLeaves, checkRecordsInLog } from "./check-log.ts";
 import { checkRegistryCoverage } from "./check-registry.ts";
@@ -17,7 +18,7 @@ import { WorkerPool } from "./worker-pool.ts";
 import { FindingLog, type Finding, type FindingCode } from "./findings.ts";
 
 export type AuditStats = {
-  records: number; envelopes: number; devices: number; leaves: number; signaturesVerified: number; envelopeRootsChecked: number;
+  records: number; envelopes: number; devices: number; streams: number; leaves: number; signaturesVerified: number; envelopeRootsChecked: number;
   partialEnvelopes: number; checkpointsOnChain: number; checkpointsChecked: number; checkpointsBeyondExport: number;
   analyzeMs: number; chainReadMs: number; totalMs: number;
 };
@@ -41,6 +42,10 @@ export type AuditReport = {
   anchoring: AnchoringSummary;
   devices: DeviceSummary[];
   readings: ReadingPoint[];
+  /** What the records' openings showed; `erased` counts stubs and personal-erased events with erasure evidence. */
+  openings: OpeningsSummary;
+  /** Records whose openings were erased with valid evidence (not findings), the first ERASED_LISTED of them. */
+  erased: ErasedRecord[];
 };
 
 export type AuditProgress = {
@@ -96,6 +101,7 @@ export function analyze(c: Collected, chain: ChainView, findings: FindingLog, op
   const log = checkAnchoredRoots(c, chain, findings, who);
   checkRegistryCoverage(c, chain, findings, holes);
   const dev = checkDevices(c, chain, findings, { now: opts.now, slaMs: opts.slaMs });
+  const erasures = checkErasures(c, chain, findings);
   const analyzeMs = performance.now() - started;
   const h = c.header;
   return {
@@ -105,7 +111,7 @@ export function analyze(c: Collected, chain: ChainView, findings: FindingLog, op
     chain: { chainId: chain.chainId, contract: chain.contract, checkpoints: chain.checkpoints.length, anchoredSize: chain.checkpoints.at(-1)?.treeSize ?? 0 },
     export: h && { protocolVersion: h.protocolVersion, range: h.range, scope: h.scope, treeSize: h.treeSize, registryBlock: h.registryBlock, generatedAt: h.generatedAt },
     stats: {
-      records: c.records.length, envelopes: env.envelopes, devices: dev.devices, leaves: log.leaves, signaturesVerified: env.signaturesVerified,
+      records: c.records.length, envelopes: env.envelopes, devices: dev.devices, streams: dev.streams, leaves: log.leaves, signaturesVerified: env.signaturesVerified,
       envelopeRootsChecked: env.rootsChecked, partialEnvelopes: env.partial, checkpointsOnChain: chain.checkpoints.length,
       checkpointsChecked: log.checkpointsChecked, checkpointsBeyondExport: log.checkpointsBeyondExport, analyzeMs, chainReadMs: 0, totalMs: analyzeMs,
     },
@@ -116,6 +122,8 @@ export function analyze(c: Collected, chain: ChainView, findings: FindingLog, op
     anchoring: summarizeAnchoring(chain.checkpoints, c.records),
     devices: summarizeDevices(c, chain),
     readings: c.readings,
+    openings: erasures.openings,
+    erased: erasures.erased,
   };
 }
 
@@ -160,7 +168,7 @@ export async function runAudit(opts: AuditOptions): Promise<AuditReport> {
   const started = performance.now();
   const findings = new FindingLog();
   const { c, signers } = await collectAndSign(opts.lines, findings, { keepReadings: opts.keepReadings ?? false, ...(opts.progress ? { progress: opts.progress } : {}) });
-  if (!c.header) throw new InputError("input_format", "the export has no header line: not an otledger.export/1 stream");
+  if (!c.header) throw new InputError("input_format", "the export has no header line: not an otledger.export/2 stream");
   const reader = await opts.connect(c.header);
   const chainStarted = performance.now();
   let chain: ChainView;

@@ -1,7 +1,9 @@
-// Schemas of the otledger.export/1 stream (docs/AUDIT-FORMAT.md): one object per NDJSON line, tagged by `type`.
+// Schemas of the otledger.export/2 stream (docs/AUDIT-FORMAT.md): one object per NDJSON line, tagged by `type`.
 import { z } from "zod";
 
-export const EXPORT_FORMAT = "otledger.export/1";
+export const EXPORT_FORMAT = "otledger.export/2";
+/** The protocol (docs/design/PROTOCOL-v2.md) whose records the stream carries. */
+export const EXPORT_PROTOCOL_VERSION = "2";
 export const LEAVES_CHUNK_MAX = 4096;
 
 const Hex32 = z.string().regex(/^0x[0-9a-f]{64}$/, "expected 0x + 64 lowercase hex digits");
@@ -14,7 +16,7 @@ const Time = z.string().datetime({ offset: true });
 export const HeaderLineSchema = z.object({
   type: z.literal("header"),
   format: z.literal(EXPORT_FORMAT),
-  protocolVersion: z.string(),
+  protocolVersion: z.literal(EXPORT_PROTOCOL_VERSION),
   chainId: z.number().int().positive(),
   contract: Address,
   range: z.object({
@@ -40,6 +42,8 @@ export const DeviceLineSchema = z.object({
   // RFC 3339 (null while not revoked); exports written before that carried the chain's epoch seconds.
   revokedAtTime: z.union([Time.nullable(), Index]),
   metadataHash: Hex32,
+  /** LedgerAnchor v2 keyRole (service keys sign access and erasure records); optional, compared with the chain when sent. */
+  role: z.enum(["device", "service"]).optional(),
   label: z.string().optional(),
 });
 
@@ -78,24 +82,18 @@ export const EnvelopeLineSchema = z.object({
   receivedAt: Time.nullable().optional(),
 });
 
-/** Only the fields the audit reads are typed; the record is hashed as received, so nothing is stripped. */
-export const AuditedRecordSchema = z.looseObject({
-  v: z.literal(1),
-  device: Address,
-  seq: z.number().int().positive(),
-  prev: Hex32.nullable(),
-  ts: z.string(),
-  kind: z.enum(["reading", "event"]),
-  body: z.record(z.string(), z.unknown()),
-});
-
+/**
+ * The record is the stored v2 form (full record, personal-erased event or stub). The line schema leaves it
+ * untyped: record-line.ts parses its header strictly and checks its openings with core/v2's checkRecord, so a
+ * record whose openings fail still counts in both chains (its header is what the leaf commits to).
+ */
 export const RecordLineSchema = z.object({
   type: z.literal("record"),
   index: Index,
   hash: Hex32,
   envelope: z.string().min(1),
   receivedAt: Time.nullable().optional(),
-  record: AuditedRecordSchema,
+  record: z.looseObject({ header: z.unknown() }),
 });
 
 export const LeavesLineSchema = z.object({
@@ -119,7 +117,6 @@ export type DeviceLine = z.infer<typeof DeviceLineSchema>;
 export type CheckpointLine = z.infer<typeof CheckpointLineSchema>;
 export type EnvelopeHeader = z.infer<typeof EnvelopeHeaderSchema>;
 export type EnvelopeLine = z.infer<typeof EnvelopeLineSchema>;
-export type AuditedRecord = z.infer<typeof AuditedRecordSchema>;
 export type RecordLine = z.infer<typeof RecordLineSchema>;
 export type LeavesLine = z.infer<typeof LeavesLineSchema>;
 export type EndLine = z.infer<typeof EndLineSchema>;

@@ -13,10 +13,12 @@ import { runCli } from "./fixture/run-cli.ts";
 const { anvil, ledger } = await ledgerOnAnvil(t);
 const press = await ledger.register("press-7");
 const oven = await ledger.register("oven-3");
-ledger.submit(press, 30);
-ledger.submit(oven, 20);
+// Series of 2 samples each: 75 records, 150 samples.
+const two = { samples: 2 } as const, at = () => new Date().toISOString();
+ledger.submit(press, 30, at(), two);
+ledger.submit(oven, 20, at(), two);
 await ledger.anchor();
-ledger.submit(press, 25);
+ledger.submit(press, 25, at(), two);
 await ledger.anchor();
 const lines = (await ledger.exportLines()) as BundleLine[];
 const dir = await mkdtemp(join(tmpdir(), "otledger-audit-cli-"));
@@ -32,14 +34,15 @@ t.test("a regulator bundle checks clean with an RPC URL alone (.tar.gz and .json
     const r = await runCli(["audit", "--bundle", path, "--rpc", anvil.url, "--no-progress"]);
     t.equal(r.code, 0, `${path}: ${r.stderr}`);
     t.match(r.stdout, /VERDICT: CLEAN/);
-    t.match(r.stdout, /read: 75 records, 3 envelopes, 2 devices, 75 leaves/);
+    t.match(r.stdout, /read: 75 records, 3 envelopes, 2 devices, 2 streams, 75 leaves/);
+    t.match(r.stdout, /openings: 75 full, 0 erased/);
   }
 });
 
 t.test("a tampered bundle exits 1 and names the finding; --json is machine-readable", async (t) => {
   const tampered = structuredClone(lines);
-  const rec = tampered.find((l) => l.type === "record" && (l.record as { seq: number }).seq === 10)!;
-  ((rec.record as { body: { value: { v: number } } }).body.value.v) = 1234.5;
+  const rec = tampered.find((l) => l.type === "record" && (l.record as { header: { seq: number } }).header.seq === 10)!;
+  (rec.record as { header: { ts: string } }).header.ts = "2030-01-01T00:00:00.000Z";
   const path = join(dir, "tampered.tar.gz");
   await writeTarBundle(path, each(tampered));
   const human = await runCli(["audit", "--bundle", path, "--rpc", anvil.url, "--no-progress"]);
@@ -64,7 +67,7 @@ t.test("--html writes a self-contained report", async (t) => {
   const data = JSON.parse(/<script type="application\/json" id="audit-data">(.*?)<\/script>/s.exec(page)![1]!);
   t.equal(data.timeline.length, 2, "two checkpoints on the timeline");
   t.equal(data.series.length, 2, "one reading series per device");
-  t.equal(data.series[0].t.length + data.series[1].t.length, 75, "every reading plotted");
+  t.equal(data.series[0].t.length + data.series[1].t.length, 150, "every sample of every series plotted");
 });
 
 t.test("usage and I/O errors exit 2 with a clear message", async (t) => {

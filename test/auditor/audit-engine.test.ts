@@ -1,7 +1,7 @@
-// The audit engine over a real ledger (core-signed envelopes, LedgerAnchor on anvil): clean passes, each
+// The audit engine over a real v2 ledger (core/v2-signed envelopes, LedgerAnchor v2 on anvil): clean passes, each
 // tampering of the export is reported with its code.
 import t from "tap";
-import { recordHash } from "../../core/index.ts";
+import { recordHash } from "../../core/v2/index.ts";
 import { ledgerOnAnvil } from "./fixture/ledger-on-anvil.ts";
 import { auditLines, codesOf } from "./fixture/audit-lines.ts";
 
@@ -11,14 +11,16 @@ const { anvil, ledger } = await ledgerOnAnvil(t);
 
 const pump = await ledger.register("pump-1");
 const boiler = await ledger.register("boiler-2");
-ledger.submit(pump, 20);
-ledger.submit(boiler, 15);
+// Small series (5 samples) keep the ledger quick to build; readings and events go in streams of their own.
+const series = { samples: 5 } as const, now = () => new Date().toISOString();
+ledger.submit(pump, 20, now(), series);
+ledger.submit(boiler, 15, now(), { make: "reading", stream: "PT-7.PV" });
 await ledger.anchor();
-ledger.submit(pump, 10);
-ledger.submit(boiler, 7);
-ledger.submit(pump, 5);
+ledger.submit(pump, 10, now(), series);
+ledger.submit(boiler, 7, now(), { make: "event", asset: "boiler2" });
+ledger.submit(pump, 5, now(), series);
 await ledger.anchor();
-ledger.submit(boiler, 3);
+ledger.submit(boiler, 3, now(), { make: "reading", stream: "PT-7.PV" });
 await ledger.anchor();
 const clean = await ledger.exportLines();
 
@@ -29,7 +31,7 @@ const tampered = (edit: (lines: Line[]) => void): Line[] => {
   return lines;
 };
 const recordAt = (lines: Line[], device: string, seq: number) =>
-  lines.find((l) => l.type === "record" && l.record.device === device && l.record.seq === seq)!;
+  lines.find((l) => l.type === "record" && l.record.header.device === device && l.record.header.seq === seq)!;
 const pumpAddr = pump.address.toLowerCase();
 
 t.test("an untampered ledger is clean", async (t) => {
@@ -43,21 +45,25 @@ t.test("an untampered ledger is clean", async (t) => {
 });
 
 const cases: { name: string; edit: (lines: Line[]) => void; expect: string }[] = [
-  { name: "payload value changed", expect: "RECORD_HASH_MISMATCH",
-    edit: (ls) => { recordAt(ls, pumpAddr, 4).record.body.value.v = 99.5; } },
+  { name: "header field changed (sealing time)", expect: "RECORD_HASH_MISMATCH",
+    edit: (ls) => { recordAt(ls, pumpAddr, 4).record.header.ts = "2030-01-01T00:00:00.000Z"; } },
+  { name: "a sample value changed", expect: "BODY_COMMITMENT_MISMATCH",
+    edit: (ls) => { recordAt(ls, pumpAddr, 4).record.body.values[2] = 99.5; } },
   { name: "record deleted", expect: "LEAF_WITHOUT_RECORD",
     edit: (ls) => { ls.splice(ls.indexOf(recordAt(ls, pumpAddr, 7)), 1); ls.at(-1)!.counts.record--; } },
   { name: "forged record inserted", expect: "ENVELOPE_SIGNATURE_INVALID",
     edit: (ls) => {
       const last = recordAt(ls, pumpAddr, 35);
-      const forged = { ...structuredClone(last.record), seq: 36, prev: last.hash };
-      const header = { device: pumpAddr, firstSeq: 36, count: 1, recordsRoot: recordHash(forged), lastHash: recordHash(forged) };
+      const forged = structuredClone(last.record);
+      Object.assign(forged.header, { seq: 36, prev: last.hash, streamSeq: forged.header.streamSeq + 1, streamPrev: last.hash });
+      const hash = recordHash(forged.header);
+      const header = { device: pumpAddr, firstSeq: 36, count: 1, recordsRoot: hash, lastHash: hash };
       const leaves = ls.find((l) => l.type === "leaves")!;
       const index = leaves.hashes.length;
-      leaves.hashes.push(recordHash(forged));
+      leaves.hashes.push(hash);
       const end = ls.pop()!;
       ls.splice(ls.indexOf(leaves), 0, { type: "envelope", id: "forged", header, signature: ls.find((l) => l.type === "envelope")!.signature },
-        { type: "record", index, hash: recordHash(forged), envelope: "forged", record: forged });
+        { type: "record", index, hash, envelope: "forged", record: forged });
       ls[0]!.treeSize++; ls[0]!.range.toIndex++; end.counts.envelope++; end.counts.record++; end.counts.leaves++;
       ls.push(end);
     } },
@@ -70,7 +76,7 @@ const cases: { name: string; edit: (lines: Line[]) => void; expect: string }[] =
       const other = "0x" + "12".repeat(20);
       for (const l of ls) {
         if (l.type === "envelope" && l.header.device === pumpAddr) l.header.device = other;
-        if (l.type === "record" && l.record.device === pumpAddr) l.record.device = other;
+        if (l.type === "record" && l.record.header.device === pumpAddr) l.record.header.device = other;
       }
     } },
   { name: "envelope replayed under a new seq", expect: "ENVELOPE_SIGNATURE_INVALID",
@@ -78,8 +84,8 @@ const cases: { name: string; edit: (lines: Line[]) => void; expect: string }[] =
   { name: "two different records with the same (device, seq)", expect: "SEQ_EQUIVOCATION",
     edit: (ls) => {
       const r = recordAt(ls, pumpAddr, 30);
-      r.record = { ...r.record, seq: 29, prev: recordAt(ls, pumpAddr, 28).hash };
-      r.hash = recordHash(r.record);
+      r.record.header = { ...r.record.header, seq: 29, prev: recordAt(ls, pumpAddr, 28).hash };
+      r.hash = recordHash(r.record.header);
     } },
   { name: "end line missing (truncated stream)", expect: "EXPORT_TRUNCATED", edit: (ls) => { ls.pop(); } },
   { name: "checkpoint missing from the export", expect: "CHECKPOINT_MISSING",
@@ -87,7 +93,7 @@ const cases: { name: string; edit: (lines: Line[]) => void; expect: string }[] =
   { name: "leaf edited (anchored root no longer rebuilt)", expect: "CHECKPOINT_ROOT_MISMATCH",
     edit: (ls) => { ls.find((l) => l.type === "leaves")!.hashes[0] = "0x" + "cd".repeat(32); } },
   { name: "prev link broken", expect: "PREV_MISMATCH",
-    edit: (ls) => { const r = recordAt(ls, pumpAddr, 12); r.record.prev = "0x" + "ef".repeat(32); r.hash = recordHash(r.record); } },
+    edit: (ls) => { const r = recordAt(ls, pumpAddr, 12); r.record.header.prev = "0x" + "ef".repeat(32); r.hash = recordHash(r.record.header); } },
   { name: "device snapshot lies about revocation", expect: "DEVICE_SNAPSHOT_MISMATCH",
     edit: (ls) => { Object.assign(ls.find((l) => l.type === "device")!, { revoked: true, revokedAtCheckpoint: 1 }); } },
 ];
@@ -108,21 +114,21 @@ t.test("a partial export (a partner's scope) is judged on what it holds: filtere
     ls[0]!.scope = "partial";
     for (let i = ls.length - 1; i >= 0; i--) {
       const l = ls[i]!;
-      if (l.type === "record" && l.record.device === boilerAddr && l.record.seq % 2 === 0) { ls.splice(i, 1); ls.at(-1)!.counts.record--; }
+      if (l.type === "record" && l.record.header.device === boilerAddr && l.record.header.seq % 2 === 0) { ls.splice(i, 1); ls.at(-1)!.counts.record--; }
     }
   });
   const report = await auditLines(partial, anvil.url);
   t.same(report.counts, {}, "clean");
   t.ok(report.stats.partialEnvelopes > 0, "envelopes with filtered records are not rebuilt");
   const edited = structuredClone(partial);
-  recordAt(edited, pumpAddr, 3).record.body.value.v = -7;
+  recordAt(edited, pumpAddr, 3).record.header.ts = "2030-01-01T00:00:00.000Z";
   t.ok((await auditLines(edited, anvil.url)).counts.RECORD_HASH_MISMATCH, "tampering inside the scope is still found");
 });
 
 // These grow the shared ledger, so they run last, in order.
 t.test("records left unanchored past the SLA are reported, not before", async (t) => {
   const receivedAt = Date.now() - 60 * 60_000;
-  ledger.submit(boiler, 4, new Date(receivedAt).toISOString());
+  ledger.submit(boiler, 4, new Date(receivedAt).toISOString(), { make: "reading", stream: "PT-7.PV" });
   const lines = await ledger.exportLines();
   const late = await auditLines(lines, anvil.url, { now: receivedAt + 61 * 60_000, slaMs: 60 * 60_000 });
   t.equal(late.counts.RECORD_UNANCHORED_PAST_SLA, 4, "the 4 unanchored records are past the 1 h SLA");
@@ -134,7 +140,7 @@ t.test("records left unanchored past the SLA are reported, not before", async (t
 
 t.test("revocation: records first anchored after it fail, records anchored before it pass", async (t) => {
   await ledger.revoke(pump);
-  ledger.submit(pump, 3);
+  ledger.submit(pump, 3, now(), series);
   await ledger.anchor();
   const report = await auditLines(await ledger.exportLines(), anvil.url);
   t.same(codesOf(report), ["RECORD_AFTER_REVOCATION"], "only the revocation finding");

@@ -4,16 +4,17 @@
 // the auditor audits its GET /v1/export against the chain. Prints a detection table.
 import t from "tap";
 import pg from "pg";
-import { Wallet } from "ethers";
-import { buildEnvelope, canonicalString, recordHash, recordsRoot, type Record as CoreRecord } from "../../core/index.ts";
+import { canonicalString } from "../../core/index.ts";
+import { recordHash, recordsRoot, type EnvelopeV2, type FullRecord, type Header } from "../../core/v2/index.ts";
 import { startTestChain } from "../helpers/chain.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
-import type { TestDevice } from "../helpers/envelopes.ts";
+import { TestDeviceV2 } from "../helpers/envelopes-v2.ts";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { codesOf } from "./fixture/audit-lines.ts";
 import { runCli } from "./fixture/run-cli.ts";
+import { erasureRecord } from "./fixture/service-records.ts";
 import { auditTamperedCopy, auditorKey, copyDatabase, newServiceKeys, startService } from "./fixture/drill-service.ts";
 
 const chain = await startTestChain();
@@ -21,13 +22,26 @@ const keys = newServiceKeys();
 const ledger = await startService(chain, keys);
 const a = await ledger.newDevice();
 const b = await ledger.newDevice();
-for (const [device, n] of [[a, 20], [b, 15], [a, 10], [b, 5]] as [TestDevice, number][]) {
-  const res = await ledger.submit(device.envelope(ledger.domain, n));
+// Small series (4 samples) in one stream per device, and one event of a's, so openings of both kinds are stored.
+const submit = async (envelope: EnvelopeV2) => {
+  const res = await ledger.submit(envelope);
   if (res.status !== 201) throw new Error(`fixture submit: ${res.status} ${JSON.stringify(res.body)}`);
+  return envelope;
+};
+const sent: EnvelopeV2[] = [];
+for (const [device, n, make] of [[a, 20, "series"], [b, 15, "series"], [a, 10, "series"], [b, 5, "event"]] as [TestDeviceV2, number, "series" | "event"][]) {
+  sent.push(await submit(device.envelope(ledger.domain, n, { make, samples: 4 })));
 }
 await ledger.waitAnchored(50);
-await ledger.submit(a.envelope(ledger.domain, 5));
-await ledger.waitAnchored(55);
+await submit(a.envelope(ledger.domain, 5, { samples: 4 }));
+// The service key records the erasure of a's seq 12 through ingest, as issue 12's procedure will; the body itself
+// is cleared by a drill below (the privileged path that deletes it is issue 12's).
+const service = await ledger.newDevice({ role: "service" });
+const erased = sent[0]!.records[11]!;
+await submit(service.sign(ledger.domain, [erasureRecord(service, {
+  target: recordHash(erased.header), targetDevice: a.address, targetSeq: 12, scope: "body", reason: "GDPR art. 17 request", requestedBy: "dpo-1",
+})]));
+await ledger.waitAnchored(56);
 await ledger.close(); // the service stops; its database (the template of every drill) and the chain stay
 t.teardown(async () => {
   await chain.close();
@@ -36,46 +50,65 @@ t.teardown(async () => {
 let db: pg.Client; // the drill's database, as superuser
 
 const bytes = (hex: string) => Buffer.from(hex.slice(2), "hex");
+const hex = (b: Buffer) => "0x" + b.toString("hex");
 const A = bytes(a.address);
 const one = async (sql: string, params: unknown[] = []) => {
   const res = await db.query(sql, params);
   if (res.rowCount === 0) throw new Error(`drill statement changed nothing: ${sql}`);
   return res.rows;
 };
-const recordOf = async (device: Buffer, seq: number) =>
-  (await one("SELECT leaf_index, hash, envelope_id, canonical FROM records_indexed WHERE device = $1 AND seq = $2", [device, seq]))[0];
+type Row = { leaf_index: string; hash: Buffer; envelope_id: string; header: string; stream_name: string; stream_salt: Buffer; salt: Buffer | null; body: unknown };
+const recordOf = async (device: Buffer, seq: number): Promise<Row> =>
+  (await one("SELECT leaf_index, hash, envelope_id, header, stream_name, stream_salt, salt, body FROM records_indexed WHERE device = $1 AND seq = $2", [device, seq]))[0];
+/** The stored row as a full record (its header as stored, its openings). */
+const fullOf = (r: Row): FullRecord => ({ header: JSON.parse(r.header) as Header, stream: { name: r.stream_name, salt: hex(r.stream_salt) }, salt: hex(r.salt!), body: r.body as FullRecord["body"] });
 const treeSize = async () => Number((await one("SELECT count(*) AS n FROM leaves"))[0].n);
 
 /**
- * Appends records as the service would (envelope row with first_index, record rows, leaves; a record's leaf index
- * is first_index + seq - first_seq), with whatever signature the operator has.
+ * Appends records as the service would (envelope row with first_index, record rows with the header's JCS text and
+ * the openings, leaves; a record's leaf index is first_index + seq - first_seq), with whatever signature the operator has.
  */
-async function append(records: CoreRecord[], signature: Buffer): Promise<void> {
+async function append(records: FullRecord[], signature: Buffer): Promise<void> {
   const first = await treeSize();
-  const hashes = records.map(recordHash);
+  const hashes = records.map((r) => recordHash(r.header));
+  const h0 = records[0]!.header;
   const [env] = await one(`INSERT INTO envelopes (device, first_seq, count, records_root, last_hash, signature, first_index)
-    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, [bytes(records[0]!.device), records[0]!.seq, records.length, bytes(recordsRoot(hashes)), bytes(hashes.at(-1)!), signature, first]);
+    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, [bytes(h0.device), h0.seq, records.length, bytes(recordsRoot(hashes)), bytes(hashes.at(-1)!), signature, first]);
   for (const [i, r] of records.entries()) {
-    await one(`INSERT INTO records (hash, device, seq, prev, ts, kind, envelope_id, payload, canonical) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [bytes(hashes[i]!), bytes(r.device), r.seq, r.prev && bytes(r.prev), r.ts, r.kind, env.id, canonicalString(r), canonicalString(r)]);
+    const h = r.header;
+    await one(`INSERT INTO records (hash, device, seq, prev, stream, stream_seq, stream_prev, kind, from_ts, to_ts, ts, envelope_id, header, stream_name, stream_salt, salt, body, samples)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+      [bytes(hashes[i]!), bytes(h.device), h.seq, h.prev && bytes(h.prev), bytes(h.stream), h.streamSeq, h.streamPrev && bytes(h.streamPrev), h.kind, h.from, h.to, h.ts,
+        env.id, canonicalString(h), r.stream.name, bytes(r.stream.salt), bytes(r.salt), JSON.stringify(r.body), 4]);
     await one("INSERT INTO leaves (idx, hash) VALUES ($1, $2)", [first + i, bytes(hashes[i]!)]);
   }
 }
 const someSignature = async () => (await one("SELECT signature FROM envelopes LIMIT 1"))[0].signature as Buffer;
 
 const drills: { name: string; expect: string; tamper: () => Promise<void> }[] = [
-  { name: "payload value changed", expect: "RECORD_HASH_MISMATCH", tamper: async () => {
-    const r = await recordOf(A, 5);
-    const record = JSON.parse(r.canonical);
-    record.body.value.v = 9999.5;
-    await one("UPDATE records SET payload = $2, canonical = $3 WHERE device = $1 AND seq = 5", [A, canonicalString(record), canonicalString(record)]);
+  { name: "header field changed", expect: "RECORD_HASH_MISMATCH", tamper: async () => {
+    const header = JSON.parse((await recordOf(A, 5)).header);
+    header.ts = "2030-01-01T00:00:00.000Z";
+    await one("UPDATE records SET header = $2 WHERE device = $1 AND seq = 5", [A, canonicalString(header)]);
+  } },
+  { name: "sample value changed", expect: "BODY_COMMITMENT_MISMATCH", tamper: async () => {
+    const body = (await recordOf(A, 6)).body as { values: number[] };
+    body.values[0] = 9999.5;
+    await one("UPDATE records SET body = $2 WHERE device = $1 AND seq = 6", [A, JSON.stringify(body)]);
+  } },
+  { name: "event's personal text changed", expect: "PERSONAL_COMMITMENT_MISMATCH", tamper: async () => {
+    await one(`UPDATE records SET personal = jsonb_set(personal, '{text}', '"nothing happened"') WHERE device = $1 AND kind = 'event' AND seq = 16`, [bytes(b.address)]);
+  } },
+  { name: "body deleted without an erasure record", expect: "BODY_MISSING", tamper: async () => {
+    await one("UPDATE records SET body = NULL, salt = NULL WHERE device = $1 AND seq = 8", [A]);
   } },
   { name: "record deleted", expect: "LEAF_WITHOUT_RECORD", tamper: async () => {
     await one("DELETE FROM records WHERE device = $1 AND seq = 7", [A]);
   } },
   { name: "forged record inserted", expect: "ENVELOPE_SIGNATURE_INVALID", tamper: async () => {
     const last = await recordOf(A, 35);
-    const forged: CoreRecord = { ...JSON.parse(last.canonical), seq: 36, prev: "0x" + last.hash.toString("hex") };
+    const forged = fullOf(last);
+    forged.header = { ...forged.header, seq: 36, prev: hex(last.hash), streamSeq: forged.header.streamSeq + 1, streamPrev: hex(last.hash) };
     await append([forged], await someSignature());
   } },
   { name: "two records reordered", expect: "SEQ_OUT_OF_ORDER", tamper: async () => {
@@ -92,26 +125,18 @@ const drills: { name: string; expect: string; tamper: () => Promise<void> }[] = 
   } },
   { name: "device key swapped in the DB", expect: "DEVICE_NOT_REGISTERED", tamper: async () => {
     // The operator puts their own key in the device's place and signs records with it, as the device.
-    const operator = Wallet.createRandom();
-    const key = operator.address.toLowerCase();
-    await one("UPDATE devices SET address = $1 WHERE address = $2", [bytes(key), A]);
-    const records: CoreRecord[] = [];
-    let prev: string | null = null;
-    for (let seq = 1; seq <= 3; seq++) {
-      const r: CoreRecord = { ...JSON.parse((await recordOf(A, seq)).canonical), device: key, seq, prev };
-      records.push(r);
-      prev = recordHash(r);
-    }
-    const envelope = buildEnvelope(records, ledger.domain, operator as unknown as Wallet);
-    await append(records, bytes(envelope.signature));
+    const operator = new TestDeviceV2();
+    await one("UPDATE devices SET address = $1 WHERE address = $2", [bytes(operator.address), A]);
+    const envelope = operator.envelope(ledger.domain, 3, { samples: 4 });
+    await append(envelope.records, bytes(envelope.signature));
   } },
   { name: "envelope replayed under a new seq", expect: "ENVELOPE_SIGNATURE_INVALID", tamper: async () => {
     const last = await recordOf(A, 35);
-    const original = (await one("SELECT canonical FROM records WHERE device = $1 AND seq <= 20 ORDER BY seq", [A])).map((r) => JSON.parse(r.canonical) as CoreRecord);
-    let prev = "0x" + last.hash.toString("hex");
+    const original = (await one("SELECT leaf_index, hash, envelope_id, header, stream_name, stream_salt, salt, body FROM records_indexed WHERE device = $1 AND seq <= 20 ORDER BY seq", [A])).map((r) => fullOf(r as Row));
+    let prev = hex(last.hash), streamSeq = JSON.parse(last.header).streamSeq as number;
     const replayed = original.map((r, i) => {
-      const copy = { ...r, seq: 36 + i, prev };
-      prev = recordHash(copy);
+      const copy = { ...r, header: { ...r.header, seq: 36 + i, prev, streamSeq: ++streamSeq, streamPrev: prev } };
+      prev = recordHash(copy.header);
       return copy;
     });
     const signature = (await one("SELECT signature FROM envelopes WHERE device = $1 AND first_seq = 1", [A]))[0].signature;
@@ -119,9 +144,9 @@ const drills: { name: string; expect: string; tamper: () => Promise<void> }[] = 
   } },
   { name: "two different records with the same (device, seq)", expect: "SEQ_EQUIVOCATION", tamper: async () => {
     await db.query("ALTER TABLE records DROP CONSTRAINT records_pkey"); // the (device, seq) key
-    const r9 = await recordOf(A, 9);
-    const twin: CoreRecord = { ...JSON.parse((await recordOf(A, 10)).canonical), prev: "0x" + r9.hash.toString("hex") };
-    (twin.body as { value: { v: number } }).value.v = -1;
+    await db.query("ALTER TABLE records DROP CONSTRAINT records_device_stream_stream_seq_key"); // and (device, stream, streamSeq)
+    const twin = fullOf(await recordOf(A, 10));
+    twin.header = { ...twin.header, ts: "2030-01-01T00:00:00.000Z" };
     await append([twin], await someSignature());
   } },
 ];
@@ -133,7 +158,8 @@ const table: string[][] = [];
 t.test("the untampered ledger audits clean", async (t) => {
   const report = await auditDatabase();
   t.same(report.counts, {}, "no findings");
-  t.equal(report.stats.records, 55, "the 55 device records (no access records yet)");
+  t.equal(report.stats.records, 56, "the 55 device records and the erasure record (no access records yet)");
+  t.equal(report.openings.full, 56, "every record full: the erasure's target still holds its body");
   t.ok(report.stats.checkpointsChecked >= 2, "at least two anchored checkpoints rebuilt");
 });
 
@@ -145,6 +171,15 @@ for (const drill of drills) {
     t.ok(detected, `${drill.expect} reported (got ${codesOf(report).join(", ") || "nothing"})`);
   });
 }
+
+t.test("the body cleared as issue 12 will, with the ingested erasure record: erased, listed, clean", async (t) => {
+  const report = await auditDatabase(async () => {
+    await one("UPDATE records SET body = NULL, salt = NULL WHERE device = $1 AND seq = 12", [A]);
+  });
+  t.same(report.counts, {}, "not a finding");
+  t.match(report.erased, [{ device: a.address, seq: 12, scope: "body", erasure: { signer: service.address, requestedBy: "dpo-1" } }]);
+  t.equal(report.openings.erased, 1);
+});
 
 t.test("the drills tampered only their copies: the original database still audits clean", async (t) => {
   t.same((await auditDatabase()).counts, {});

@@ -1,5 +1,6 @@
-// `otledger verify`: a valid bundle passes; every single-field mutation fails with its own code (fast-check);
-// revocation is judged by the first covering checkpoint; wrong chain or contract fails clearly; exit codes.
+// `otledger verify` on v2: a valid bundle passes; every single-field mutation fails with its own code (fast-check);
+// stubs and erased records report their openings; envelope proofs; revocation is judged by the first covering
+// checkpoint; wrong chain or contract fails clearly; a retired contract's late checkpoints are not trusted; exit codes.
 import t from "tap";
 import fc from "fast-check";
 import { mkdtemp, writeFile } from "node:fs/promises";
@@ -8,14 +9,16 @@ import { join } from "node:path";
 import { verifyBundleObject } from "../../auditor/verify/command.ts";
 import { startAnvil } from "./fixture/anvil.ts";
 import { ledgerOnAnvil } from "./fixture/ledger-on-anvil.ts";
-import { proofBundle } from "./fixture/proof-bundle.ts";
+import { envelopeProof, proofBundle } from "./fixture/proof-bundle.ts";
 import { runCli } from "./fixture/run-cli.ts";
 
 const { anvil, ledger } = await ledgerOnAnvil(t);
 const pump = await ledger.register("pump-1");
-ledger.submit(pump, 8);
+const svc = await ledger.registerService("otledger-service");
+const series = { samples: 4 } as const;
+ledger.submit(pump, 8, new Date().toISOString(), series);
 await ledger.anchor();
-ledger.submit(pump, 5);
+ledger.submit(pump, 5, new Date().toISOString(), series);
 await ledger.anchor();
 const valid = proofBundle(ledger, 0, 3, 1);
 const dir = await mkdtemp(join(tmpdir(), "otledger-verify-"));
@@ -37,8 +40,10 @@ const hex = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: byte
 const bump = fc.integer({ min: 1, max: 1000 });
 type Mutation = { field: string; codes: string[]; value: fc.Arbitrary<unknown>; apply: (b: any, v: any) => void };
 const mutations: Mutation[] = [
-  { field: "record.body.value.v", codes: ["record_hash_mismatch"], value: fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }), apply: (b, v) => { b.record.body.value.v = v; } },
-  { field: "record.ts", codes: ["record_hash_mismatch"], value: fc.integer({ min: 0, max: 1e12 }), apply: (b, v) => { b.record.ts = new Date(v).toISOString(); } },
+  { field: "record.body.values", codes: ["body_commitment_mismatch"], value: fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }), apply: (b, v) => { b.record.body.values[0] = v; } },
+  { field: "record.header.ts", codes: ["record_hash_mismatch"], value: fc.integer({ min: 0, max: 1e12 }), apply: (b, v) => { b.record.header.ts = new Date(v).toISOString(); } },
+  { field: "record.salt", codes: ["body_commitment_mismatch"], value: hex(16), apply: (b, v) => { b.record.salt = v; } },
+  { field: "record.stream.salt", codes: ["stream_id_mismatch"], value: hex(16), apply: (b, v) => { b.record.stream.salt = v; } },
   { field: "recordHash", codes: ["record_hash_mismatch"], value: hex(32), apply: (b, v) => { b.recordHash = v; } },
   { field: "envelope.header.device", codes: ["envelope_device_mismatch"], value: hex(20), apply: (b, v) => { b.envelope.header.device = v; } },
   { field: "envelope.header.firstSeq", codes: ["envelope_seq_mismatch"], value: bump, apply: (b, v) => { b.envelope.header.firstSeq += v; } },
@@ -74,13 +79,59 @@ t.test("each single-field mutation fails with its own code", async (t) => {
   }
 });
 
+t.test("a stub verifies with openings stub; with its erasure bundle, erased; erasures must come from a service key", async (t) => {
+  const target = ledger.envelopes[0]!.envelope.records[2]!;
+  const stub = { header: target.header, stream: target.stream };
+  const plain = await verifyBundleObject(proofBundle(ledger, 0, 2, 1, { record: stub }), anvil.url);
+  t.equal(plain.exitCode, 0, "a stub verifies wherever its full record does");
+  t.equal(plain.result.openings, "stub");
+  ledger.erase(svc, target, "body");
+  await ledger.anchor();
+  const e = ledger.envelopes.length - 1, cp = ledger.checkpoints.length - 1;
+  const erasure = proofBundle(ledger, e, 0, cp);
+  const erased = proofBundle(ledger, 0, 2, cp, { record: stub, erasure });
+  const o = await verifyBundleObject(erased, anvil.url);
+  t.equal(o.exitCode, 0, JSON.stringify(o.result.checks.filter((c) => !c.ok)));
+  t.equal(o.result.openings, "erased");
+  t.match(o.subject, { kind: "record", erasure: { seq: 1, device: svc.address } });
+  const cli = await runCli(["verify", await save("erased.json", erased), "--rpc", anvil.url]);
+  t.equal(cli.code, 0, cli.stderr);
+  t.match(cli.stdout, /openings: erased — a stub whose body was erased/);
+  t.match(cli.stdout, /erasure record seq 1 of 0x[0-9a-f]{40}/);
+  t.match((await runCli(["verify", await save("stub.json", proofBundle(ledger, 0, 2, 1, { record: stub })), "--rpc", anvil.url])).stdout, /openings: stub — header only/);
+
+  const rogue = await ledger.register("rogue-device");
+  ledger.erase(rogue, ledger.envelopes[0]!.envelope.records[3]!, "body");
+  await ledger.anchor();
+  const forged = proofBundle(ledger, 0, 3, ledger.checkpoints.length - 1, {
+    record: { header: ledger.envelopes[0]!.envelope.records[3]!.header }, erasure: proofBundle(ledger, ledger.envelopes.length - 1, 0, ledger.checkpoints.length - 1),
+  });
+  const bad = await verifyBundleObject(forged, anvil.url);
+  t.equal(bad.exitCode, 1);
+  t.same(bad.result.checks.filter((c) => !c.ok).map((c) => c.code), ["erasure_signer_not_service"]);
+  t.equal(bad.result.openings, "stub", "no valid evidence: reported as a stub, never erased");
+});
+
+t.test("an envelope proof verifies; a record hash swapped fails envelope_root_mismatch", async (t) => {
+  const proof = envelopeProof(ledger, 1, 1);
+  const o = await verifyBundleObject(proof, anvil.url);
+  t.equal(o.exitCode, 0, JSON.stringify(o.result.checks.filter((c) => !c.ok)));
+  t.match(o.subject, { kind: "envelope", device: pump.address, firstSeq: 9, count: 5 });
+  const swapped = structuredClone(proof);
+  swapped.recordHashes[1] = "0x" + "ab".repeat(32);
+  t.ok((await verifyBundleObject(swapped, anvil.url)).result.checks.some((c) => c.code === "envelope_root_mismatch"));
+  const cli = await runCli(["verify", await save("envelope.json", proof), "--rpc", anvil.url]);
+  t.equal(cli.code, 0, cli.stderr);
+  t.match(cli.stdout, /envelope of device 0x[0-9a-f]{40}, seq 9…13/);
+});
+
 t.test("revocation: anchored before it passes, first anchored after it fails", async (t) => {
   const before = proofBundle(ledger, 1, 2, 1);
   await ledger.revoke(pump);
-  ledger.submit(pump, 2);
+  ledger.submit(pump, 2, new Date().toISOString(), series);
   await ledger.anchor();
-  const after = proofBundle(ledger, 2, 0, 2);
-  t.equal((await verifyBundleObject(before, anvil.url)).exitCode, 0, "anchored at checkpoint 1 < revokedAtCheckpoint 2: valid");
+  const after = proofBundle(ledger, ledger.envelopes.length - 1, 0, ledger.checkpoints.length - 1);
+  t.equal((await verifyBundleObject(before, anvil.url)).exitCode, 0, "anchored before the revocation: valid");
   const o = await verifyBundleObject(after, anvil.url);
   t.equal(o.exitCode, 1);
   const revoked = o.result.checks.find((c) => !c.ok)!;
@@ -124,4 +175,25 @@ t.test("CLI exit codes and output", async (t) => {
   const down = await runCli(["verify", good, "--rpc", "http://127.0.0.1:9"]);
   t.equal(down.code, 2, "unreachable RPC: 2");
   t.match(down.stderr, /cannot reach the RPC endpoint/);
+});
+
+// Last: retiring the contract pauses it for good.
+t.test("a retired contract: checkpoints up to lastValidCheckpoint pass, later ones fail and name the successor", async (t) => {
+  const lastValid = 1;
+  const late = proofBundle(ledger, 1, 0, ledger.checkpoints.length - 1);
+  const successor = await ledger.retire(lastValid);
+  const early = await verifyBundleObject(valid, anvil.url);
+  t.equal(early.exitCode, 0, "checkpoint 1 ≤ lastValidCheckpoint: trusted");
+  t.match(early.result.checks.at(-1), { name: "succession", ok: true, message: new RegExp(`successor ${successor}`) });
+  const o = await verifyBundleObject(late, anvil.url);
+  t.equal(o.exitCode, 1);
+  t.same(o.result.checks.filter((c) => !c.ok).map((c) => c.code), ["checkpoint_past_succession"], "only the succession check fails");
+  t.match(o.result.checks.find((c) => !c.ok), { name: "succession", expected: { lastValidCheckpoint: lastValid, successor }, computed: { record: ledger.checkpoints.length - 1 } });
+  t.same(o.succession, { successor, lastValidCheckpoint: lastValid });
+  const cli = await runCli(["verify", await save("late.json", late), "--rpc", anvil.url]);
+  t.equal(cli.code, 1);
+  t.match(cli.stdout, /✗ succession: checkpoint_past_succession/);
+  t.match(cli.stdout, new RegExp(`successor: LedgerAnchor ${successor} continues this ledger after checkpoint 1`));
+  const envelope = await verifyBundleObject(envelopeProof(ledger, 1, ledger.checkpoints.length - 1), anvil.url);
+  t.same(envelope.result.checks.filter((c) => !c.ok).map((c) => c.code), ["checkpoint_past_succession"], "envelope proofs too");
 });

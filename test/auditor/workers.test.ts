@@ -2,37 +2,34 @@
 // inline, on a genuine export and on a tampered one.
 import t from "tap";
 import { Readable } from "node:stream";
-import { buildEnvelope, envelopeDomain, recordHash, type Record as CoreRecord } from "../../core/index.ts";
+import { envelopeDomainV2, recordHash, type FullRecord } from "../../core/v2/index.ts";
 import { FindingLog } from "../../auditor/audit/findings.ts";
 import { collectAndSign } from "../../auditor/audit/run.ts";
 import { readNdjson } from "../../auditor/format/ndjson.ts";
-import { deviceWallet, readingRecord } from "./fixture/ledger.ts";
+import { testDevice } from "./fixture/ledger.ts";
 
 const CONTRACT = "0x" + "5f".repeat(20);
-const domain = envelopeDomain(31337, CONTRACT);
+const domain = envelopeDomainV2(31337, CONTRACT);
 
 /** 80 one-record envelopes (enough to start the signature workers) plus 20 of 30 records, as NDJSON text. */
 function exportText(tamper: boolean): string[] {
-  const wallet = deviceWallet("workers");
-  const device = wallet.address.toLowerCase();
-  const lines: object[] = [{ type: "header", format: "otledger.export/1", protocolVersion: "1", chainId: 31337, contract: CONTRACT,
+  const device = testDevice("workers");
+  const lines: object[] = [{ type: "header", format: "otledger.export/2", protocolVersion: "2", chainId: 31337, contract: CONTRACT,
     range: { fromIndex: 0, toIndex: 0, from: null, to: null, devices: null }, scope: "full", treeSize: 0, registryBlock: 1, generatedAt: new Date().toISOString() }];
-  let seq = 0, prev: string | null = null, index = 0;
+  let index = 0;
   for (let e = 0; e < 100; e++) {
-    const records: CoreRecord[] = [];
-    for (let i = 0; i < (e < 80 ? 1 : 30); i++) {
-      const r = readingRecord(device, ++seq, prev, seq / 3);
-      records.push(r);
-      prev = recordHash(r);
-    }
-    const env = buildEnvelope(records, domain, wallet);
+    // Readings and small series alternate, and one event per envelope from envelope 80 on (personal openings too).
+    const records: FullRecord[] = e < 80 ? device.records(1, e % 2 ? { make: "reading", stream: "PT-7.PV" } : { samples: 3 })
+      : [...device.records(29, { samples: 2 }), ...device.records(1, { make: "event" })];
+    const env = device.sign(domain, records);
     lines.push({ type: "envelope", id: `e-${e}`, header: env.header, signature: e === 7 && tamper ? "0x" + "ab".repeat(65) : env.signature });
     for (const r of records) {
-      const record = tamper && r.seq === 500 ? { ...r, ts: "2030-01-01T00:00:00.000Z" } : r;
-      lines.push({ type: "record", index: index++, hash: recordHash(r), envelope: `e-${e}`, record });
+      const record = tamper && r.header.seq === 500 ? { ...r, header: { ...r.header, ts: "2030-01-01T00:00:00.000Z" } } : r;
+      const body = tamper && r.header.seq === 501 ? { ...r, body: { ...r.body, values: [1, 2] } } : record;
+      lines.push({ type: "record", index: index++, hash: recordHash(r.header), envelope: `e-${e}`, record: body });
     }
   }
-  lines.push({ type: "record", index: 9999, hash: "0x" + "00".repeat(32), envelope: "e-0", record: { v: 2 } });
+  lines.push({ type: "record", index: 9999, hash: "0x" + "00".repeat(32), envelope: "e-0", record: { header: { v: 2 } } });
   return lines.map((l) => JSON.stringify(l) + "\n");
 }
 
@@ -54,9 +51,10 @@ for (const tamper of [false, true]) {
     t.same(workers.counts, inline.counts, "same findings");
     t.equal(inline.signers.length, 0, "inline: signatures are left to checkEnvelopes");
     t.equal(workers.signers.length, 100, "workers: every envelope's signer recovered while reading");
-    const device = deviceWallet("workers").address.toLowerCase();
+    const device = testDevice("workers").address;
     t.equal(workers.signers.filter(([, s]) => s === device).length, tamper ? 99 : 100);
     t.equal(workers.counts.EXPORT_MALFORMED, 1, "the malformed record line is reported");
     t.equal(workers.counts.RECORD_HASH_MISMATCH, tamper ? 1 : undefined);
+    t.equal(workers.counts.BODY_COMMITMENT_MISMATCH, tamper ? 1 : undefined, "openings are checked on the workers too");
   });
 }
