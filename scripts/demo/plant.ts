@@ -1,5 +1,5 @@
 // The plant side: the OPC UA simulator, a device keystore enrolled on-chain through the admin API, and the edge
-// agent streaming every simulator tag (plus OPC UA events) into the ledger.
+// agent batching every simulator tag into series records (one per tag and window) plus OPC UA events.
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { format } from "node:util";
@@ -19,6 +19,8 @@ const API_KEY_ENV = "DEMO_AGENT_API_KEY";
 
 export type Plant = {
   sim: SimulatorHandle; agent: AgentHandle; device: string; enrollTx: { txHash: string; blockNumber: number }; tags: number; logFile: string;
+  /** every tag's series window, in seconds */
+  windowSeconds: number;
   /** Stops the agent once (also registered with the cleanup). */
   stop(): Promise<void>;
 };
@@ -42,7 +44,14 @@ export async function enrollDevice(dir: string, ledger: DemoLedger): Promise<{ k
   return { keystore, password, device, tx: enrolled.tx };
 }
 
-export async function startPlantAgent(dir: string, ledger: DemoLedger, sim: SimulatorHandle, cleanup: Cleanup): Promise<Plant> {
+/** How the agent samples the simulator: 5 samples/s per tag, so a window of N seconds seals a series of about 5·N samples. */
+export const SAMPLING_MS = 200;
+
+/**
+ * `windowSeconds` is the series window of every tag: the production default (60 s) would seal nothing during a
+ * demo run, so the demo uses a few seconds and still shows many samples per record.
+ */
+export async function startPlantAgent(dir: string, ledger: DemoLedger, sim: SimulatorHandle, cleanup: Cleanup, windowSeconds: number): Promise<Plant> {
   const { keystore, password, device, tx } = await enrollDevice(dir, ledger);
   // The agent's own read key: a partner scoped to its device, used by its self-audit to fetch proof bundles.
   const selfKey = await principalWithKey(ledger.url, ledger.adminKey, "edge-01 self-audit", "partner");
@@ -50,7 +59,8 @@ export async function startPlantAgent(dir: string, ledger: DemoLedger, sim: Simu
   const config = parseConfig({
     opcua: {
       endpoint: sim.endpointUrl, publishingInterval: 250, events: [{}],
-      nodes: sim.tags.map((t) => ({ nodeId: `ns=1;s=${t.tag}`, tag: t.tag, samplingInterval: 500 })),
+      window: { seconds: windowSeconds, maxSamples: 4096 },
+      nodes: sim.tags.map((t) => ({ nodeId: `ns=1;s=${t.tag}`, tag: t.tag, samplingInterval: SAMPLING_MS })),
     },
     device: { keystore, passwordEnv: PASSWORD_ENV },
     ledger: { url: ledger.url, rpcUrl: ledger.rpcUrl, apiKey: { passwordEnv: API_KEY_ENV } },
@@ -64,7 +74,7 @@ export async function startPlantAgent(dir: string, ledger: DemoLedger, sim: Simu
   let stopping: Promise<void> | undefined;
   const agent = await cleanup.track("edge agent", startAgent(config, { log, env: { [PASSWORD_ENV]: password, [API_KEY_ENV]: selfKey.key } }), (a) => (stopping ??= a.stop()));
   const stop = () => (stopping ??= agent.stop());
-  return { sim, agent, device, enrollTx: tx, tags: sim.tags.length, logFile, stop };
+  return { sim, agent, device, enrollTx: tx, tags: sim.tags.length, logFile, windowSeconds, stop };
 }
 
 /** Records a maintenance job the way a technician does: `otledger edge event` posts it to the agent's control port. */

@@ -8,7 +8,9 @@ import { anchorFigures, anchoring, gasSummary, waitAnchoredNow, waitFullyAnchore
 import type { Cleanup } from "./cleanup.ts";
 import { startLedger } from "./ledger.ts";
 import { partnerStep } from "./partner.ts";
-import { recordMaintenance, startPlantAgent, startSimulatorIn } from "./plant.ts";
+import { recordMaintenance, SAMPLING_MS, SITE, startPlantAgent, startSimulatorIn } from "./plant.ts";
+import { allRecords, eventBody, stubFigure, streamOf } from "./records.ts";
+import { seriesStep } from "./series.ts";
 import { int, short, type Story } from "./story.ts";
 import { tamperProofBundle, tamperRegulatorBundle } from "./tamper.ts";
 
@@ -36,7 +38,9 @@ export async function runDemo(story: Story, o: DemoOptions, cleanup: Cleanup): P
   story.line(`anvil chain ${ledger.chainId}`, `${ledger.rpcUrl}  LedgerAnchor ${ledger.contract}`);
   story.line("ledger service + partner API", `${ledger.url}  (log ${ledger.logFile})`);
   story.line("OPC UA plant simulator", `${sim.endpointUrl}  (${sim.tags.length} tags: pumps, boiler, compressor)`);
-  const plant = await startPlantAgent(o.dirs.edge, ledger, sim, cleanup);
+  // Series windows of a quarter of the stream (2–5 s): every tag seals a few series records during the run.
+  const windowSeconds = Math.min(5, Math.max(2, Math.floor(o.streamSeconds / 4)));
+  const plant = await startPlantAgent(o.dirs.edge, ledger, sim, cleanup, windowSeconds);
   const reader = await connectLedgerAnchor(ledger.rpcUrl, ledger.contract, { expectedChainId: ledger.chainId });
   const onChain = await reader.deviceStatus(plant.device).finally(() => reader.close());
   story.check("device key created and enrolled on-chain", onChain.registered && !onChain.revoked,
@@ -44,6 +48,7 @@ export async function runDemo(story: Story, o: DemoOptions, cleanup: Cleanup): P
   const { agent } = plant;
   await Promise.race([agent.capture.ready, sleep(20_000).then(() => { throw new Error("the agent did not connect to the OPC UA simulator within 20 s"); })]);
   story.line(`edge agent streaming ${plant.tags} tags for ${o.streamSeconds} s`, `(control ${agent.control.url}, log ${plant.logFile})`);
+  story.line(`series windows of ${windowSeconds} s per tag`, `sampled every ${SAMPLING_MS} ms: about ${Math.round((windowSeconds * 1000) / SAMPLING_MS)} samples per series record`);
 
   const streamMs = o.streamSeconds * 1000;
   const started = Date.now();
@@ -68,6 +73,11 @@ export async function runDemo(story: Story, o: DemoOptions, cleanup: Cleanup): P
   }
   if (maintenance === undefined) throw new Error("the stream ended before the maintenance event was recorded");
   await agent.capture.stop();
+  // No new samples now; the agent's own timer seals each tag's open window when its time is up.
+  await waitFor("the agent to seal its open series windows", windowSeconds * 1000 + 10_000, () => (agent.spool.stats().openWindows === 0 ? true : undefined));
+  const spool = agent.spool.stats();
+  story.check("every captured sample was sealed into a record", spool.openWindows === 0 && spool.openSamples === 0,
+    `${int((await agent.metrics.samples.get()).values.reduce((n, v) => n + v.value, 0))} samples captured, 0 left in open windows`);
   const lastSeq = agent.spool.head().lastSeq;
   await waitFor("the agent to deliver every record", 20_000, () => (agent.spool.stats().pending === 0 && agent.sender.lastSentSeq >= lastSeq ? true : undefined));
   story.check("every record signed by the agent was acknowledged", agent.sender.lastSentSeq === lastSeq, `seq 1..${lastSeq} delivered`);
@@ -80,15 +90,22 @@ export async function runDemo(story: Story, o: DemoOptions, cleanup: Cleanup): P
   await plant.stop();
 
   const auditor = await principalWithKey(ledger.url, ledger.adminKey, "regulator-audit", "auditor");
-  const events = await expect(200, ledger.url, "GET", `/v1/records?device=${plant.device}&eventType=maintenance`, auditor.key);
-  story.check("both maintenance events are in the ledger", events.records.length >= 2,
-    events.records.map((r: { record: { seq: number; body: { asset: string; workOrder: string } } }) => `seq ${r.record.seq} ${r.record.body.asset} ${r.record.body.workOrder}`).join(", "));
-  const reading = await expect(200, ledger.url, "GET", `/v1/records?device=${plant.device}&kind=reading&limit=1`, auditor.key);
+  const events = await allRecords(ledger, auditor.key, `device=${plant.device}&eventType=maintenance`);
+  const assets = events.map((i) => eventBody(i).asset);
+  story.check("both maintenance events are in the ledger, each in its asset's stream",
+    assets.includes("P-101") && assets.includes("P-102") && events.every((i) => streamOf(i) === `@events/${eventBody(i).asset}`),
+    events.map((i) => `seq ${i.record.header.seq} ${streamOf(i)} ${eventBody(i).workOrder}`).join(", "));
 
-  story.step(3, "A partner queries with a scoped key");
-  const partner = await partnerStep(story, ledger, maintenance, reading.records[0].hash, windowStart);
+  story.step(3, "The ledger holds series: one record per tag and window, read back sample by sample");
+  const series = await seriesStep(story, ledger, auditor.key, plant.device);
+  const stub = stubFigure(series.sample.record);
+  story.check("a stub (header only) keeps the record hash", stub.sameHash && stub.stubBytes < stub.fullBytes,
+    `series ${short(series.sample.hash)}: ${int(stub.stubBytes)} bytes instead of ${int(stub.fullBytes)}, no tag, unit or values`);
 
-  story.step(4, "The auditor verifies the proof bundle and audits the whole ledger, trusting only the chain");
+  story.step(4, "A partner queries with a scoped key");
+  const partner = await partnerStep(story, ledger, maintenance, series.sample.hash, windowStart);
+
+  story.step(5, "The auditor verifies the proof bundle and audits the whole ledger, trusting only the chain");
   let verified = "not run";
   const proofFile = join(o.dirs.artifacts, "proof-bundle.json");
   if (partner.bundle !== null) {
@@ -104,19 +121,23 @@ export async function runDemo(story: Story, o: DemoOptions, cleanup: Cleanup): P
   story.check("full audit is clean", report.verdict === "clean", `${int(report.stats.records)} records, ${int(report.stats.signaturesVerified)} signatures, ${report.stats.checkpointsChecked} checkpoint roots rebuilt`);
   story.line("HTML report", o.reportFile);
 
-  story.step(5, "Tampering is detected (scratch copies only; the live ledger is untouched)");
+  story.step(6, "Tampering is detected (scratch copies only; the live ledger is untouched)");
   const bundleCodes = partner.bundle === null ? [] : await tamperProofBundle(story, proofFile, o.dirs.artifacts, ledger.rpcUrl);
-  const auditCodes = await tamperRegulatorBundle(story, ledger, auditor.key, o.dirs.artifacts, plant.device);
+  const auditCodes = await tamperRegulatorBundle(story, ledger, auditor.key, o.dirs.artifacts, series.sample.hash);
 
   const chain = await anchorFigures(ledger);
   const device = report.devices.find((d) => d.address === plant.device);
   story.figure("records delivered by the agent", `${int(lastSeq)} (seq 1..${lastSeq}, ${int(device?.records ?? 0)} in the audited export)`);
   story.figure("envelopes", `${int(envelopes)} from the agent; ${int(report.stats.envelopes)} in the ledger incl. the access log`);
+  const f = series.figures;
+  story.figure("samples per series record", `median ${f.perSeries.median} (min ${f.perSeries.min}, max ${f.perSeries.max}); ${int(f.samples)} samples in ${int(f.series)} series + ${int(f.readings)} readings, ${windowSeconds} s windows`);
+  story.figure("stub of a series record", `${int(stub.stubBytes)} of ${int(stub.fullBytes)} bytes, same record hash; header only (${stub.disclosed.join(", ")})`);
   story.figure("records in the ledger", `${int(report.stats.records)} (agent + access log of every partner/auditor read)`);
   story.figure("checkpoints anchored", `${chain.checkpoints}, last tree size ${int(chain.lastTreeSize)}`);
   story.figure("gas per anchor", gasSummary(chain.gas));
   const totalGas = chain.gas.reduce((a, b) => a + b, 0);
   if (chain.lastTreeSize > 0) story.figure("gas per record (this run)", `${int(Math.round(totalGas / chain.lastTreeSize))} (${int(totalGas)} gas for ${int(chain.lastTreeSize)} leaves, one checkpoint every 2 s)`);
+  story.figure("partner acme-maintenance sees", `${int(partner.events)} events of ${SITE}; a neighbour's series by hash: 404 (absent, not a stub)`);
   story.figure("proof bundle verify", verified);
   story.figure("full audit", `${report.verdict.toUpperCase()} — ${report.totalFindings} findings, ${int(report.stats.records)} records in ${Math.round(report.stats.totalMs)} ms`);
   story.figure("tamper detected", [bundleCodes.length ? `bundle: ${bundleCodes.join(", ")}` : "", auditCodes.length ? `audit: ${auditCodes.join(", ")}` : ""].filter(Boolean).join("; ") || "no");

@@ -35,12 +35,22 @@ t.test("the demo tells the whole story and exits 0", async (t) => {
   t.ok(Number(figure(stdout, "checkpoints anchored").split(",")[0]) > 0, "at least one checkpoint anchored");
   t.match(figure(stdout, "gas per anchor"), /^median [\d,]+ /, "gas per anchor read from the receipts");
   t.match(stdout, /✓ device key created and enrolled on-chain/);
-  t.match(stdout, /✓ out of scope: readings query returns nothing — .* → 0 records/);
+  // v2: samples are batched into series, read back by the samples route; a stub keeps the record hash.
+  const perSeries = /^median (\d+) \(min (\d+), max (\d+)\); ([\d,]+) samples in ([\d,]+) series/.exec(figure(stdout, "samples per series record"));
+  t.ok(perSeries !== null && Number(perSeries[1]) > 1 && Number(perSeries[5]!.replace(/,/g, "")) > 0, "series records hold several samples each", { perSeries });
+  t.match(stdout, /✓ the samples route gives the series' samples — \d+ samples from .* = header span/);
+  t.match(stdout, /✓ the tag filter selects one stream/);
+  t.match(figure(stdout, "stub of a series record"), /^[\d,]+ of [\d,]+ bytes, same record hash/);
+  t.match(stdout, /✓ in scope: the asset filter selects one asset's events — \?asset=P-101 → [1-9]\d* records, all in stream @events\/P-101/);
+  t.match(stdout, /✓ out of scope: series query returns nothing — .* → 0 records/);
+  t.match(stdout, /✓ out of scope: a series by hash and its samples are absent — .* → 404 not_found, …\/samples → 404 not_found/);
+  t.match(stdout, /✓ partner gets the maintenance record's proof bundle — otledger\.bundle\/2/);
   t.match(stdout, /✓ proof bundle verifies against LedgerAnchor/);
   t.match(stdout, /✓ full audit is clean/);
   t.match(stdout, /VERDICT: CLEAN — no findings/);
-  t.match(stdout, /✓ tampered proof bundle is rejected — verify → INVALID, record_hash_mismatch/);
-  t.match(stdout, /✓ tampered regulator bundle has findings — verdict FINDINGS: RECORD_HASH_MISMATCH/);
+  // The header commits to the body under a salt: an edited body keeps the record hash and fails the commitment.
+  t.match(stdout, /✓ tampered proof bundle is rejected — verify → INVALID, body_commitment_mismatch/);
+  t.match(stdout, /✓ tampered regulator bundle has findings — verdict FINDINGS: BODY_COMMITMENT_MISMATCH/);
   t.match(stdout, /✓ every process the demo started stopped gracefully/);
   t.match(stdout, /RESULT: PASS/);
   t.notMatch(stdout, /^\s*✗/m, "no failed check (the ✗ of the tampered copy sits inside its per-check line)");
