@@ -66,7 +66,7 @@ for (const file of files) {
   sections.push([
     `## ${name}`,
     "",
-    `Run ${new Date().toISOString()}, load average at start ${loadAtStart}.`,
+    `Run ${new Date().toISOString()} on ${os.cpus()[0]?.model ?? "unknown CPU"} × ${os.cpus().length}, load average at start ${loadAtStart}.`,
     "",
     `Method (from \`bench/${file}\`):`,
     "",
@@ -93,8 +93,9 @@ for (const section of sections) kept.set(/^## (\S+)/.exec(section)![1]!, section
 writeFileSync(resultsFile, [
   "# otledger benchmark results",
   "",
-  "Written by `npm run bench` (bench/run.ts). Every figure comes from a run on the machine below; comparisons",
-  "were measured side by side in the same run. Nothing here is asserted by a test. Each section says when it ran",
+  "Written by `npm run bench` (bench/run.ts). Every figure comes from one bench's run; comparisons were measured",
+  "side by side in the same run. A partial run (`npm run bench -- NAME`) replaces only its sections, so each section",
+  "names its own CPU; the machine below is the latest run's. Nothing here is asserted by a test. Each section says when it ran",
   "and the load average it started under: on 2 cores, other processes move the wall-clock figures.",
   "",
   "## Machine",
