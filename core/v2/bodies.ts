@@ -1,7 +1,6 @@
 // Bodies of the single-instant kinds (PROTOCOL-v2 §4): reading, event (+ its personal opening), erasure, access.
 // All objects are closed; every limit is stated in the spec. Series bodies are in series.ts.
 import { z } from "zod";
-import { EVENT_TYPES } from "../record.ts";
 import { AddressSchema, Hex32Schema } from "../hex.ts";
 import { NodeIdSchema } from "./nodeid.ts";
 import { OpcValueV2Schema } from "./opc-value.ts";
@@ -22,7 +21,9 @@ export const ReadingBodySchema = z.strictObject({
 });
 export type ReadingBody = z.infer<typeof ReadingBodySchema>;
 
+export const EVENT_TYPES = ["maintenance", "calibration", "alarm", "alarm_cleared", "inspection", "outage", "note"] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES);
+export type EventType = z.infer<typeof EventTypeSchema>;
 export const EventSourceSchema = z.strictObject({ system: wellFormedString(1, 128), ref: wellFormedString(1, 256) });
 
 /** An event; `personal` commits to the PersonalOpening (actor, text) so those can be erased alone. */

@@ -1,23 +1,47 @@
-// Proof bundle v2 (PROTOCOL-v2 §10): v1's receipt for one record, where the record is a full record or a stub,
-// and `erasure` optionally carries the bundle of the erasure record that explains a missing opening.
+// Proof bundle (PROTOCOL §10): everything needed to verify one record offline, given a few facts read from the
+// chain. The record is a full record or a stub; `erasure` optionally carries the bundle of the erasure record
+// that explains a missing opening.
 import { z } from "zod";
-import { BundleSchema } from "../bundle.ts";
-import { toBytes32, toHex32, type Bytes32Like } from "../hex.ts";
+import { AddressSchema, Hex32Schema, SignatureSchema, toBytes32, toHex32, type Bytes32Like } from "../hex.ts";
 import { MerkleTree } from "../merkle-tree.ts";
 import { recordHash } from "./commit.ts";
-import type { EnvelopeHeader } from "./envelope.ts";
+import { EnvelopeHeaderSchema, MAX_ENVELOPE_RECORDS, type EnvelopeHeader } from "./envelope.ts";
 import { RecordOrStubSchema, type RecordOrStub } from "./record.ts";
 
 export const BUNDLE_VERSION_V2 = "otledger.bundle/2";
-const v1 = BundleSchema.shape;
+const uint = () => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** A proof never has more than 64 hashes (tree sizes are uint64). */
+const Proof = z.array(Hex32Schema).max(64);
 
 const fields = {
   version: z.literal(BUNDLE_VERSION_V2),
   record: RecordOrStubSchema,
-  recordHash: v1.recordHash,
-  envelope: v1.envelope,
-  log: v1.log,
-  anchor: v1.anchor,
+  /** Claimed record hash: the leaf in both the envelope tree and the global log. */
+  recordHash: Hex32Schema,
+  envelope: z.strictObject({
+    header: EnvelopeHeaderSchema,
+    signature: SignatureSchema,
+    /** Position of the record in its envelope (= header.seq − envelope.header.firstSeq). */
+    index: z.number().int().min(0).max(MAX_ENVELOPE_RECORDS - 1),
+    /** Inclusion proof of recordHash at `index` in the tree of header.count record hashes, root header.recordsRoot. */
+    proof: Proof,
+  }),
+  log: z.strictObject({
+    /** 0-based leaf index in the global log. */
+    index: uint(),
+    treeSize: uint().min(1),
+    /** Inclusion proof of recordHash at `index` in the log of `treeSize` leaves. */
+    proof: Proof,
+  }),
+  anchor: z.strictObject({
+    chainId: uint().min(1),
+    contract: AddressSchema,
+    checkpointIndex: uint(),
+    treeSize: uint().min(1),
+    root: Hex32Schema,
+    txHash: Hex32Schema,
+    blockNumber: uint(),
+  }),
 };
 /** The bundle of an erasure record (it carries no erasure of its own). */
 export const ErasureBundleSchema = z.strictObject(fields);

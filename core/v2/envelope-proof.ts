@@ -1,18 +1,36 @@
-// Envelope proof v2 (PROTOCOL-v2 §11.1): v1's shape under version "otledger.envelope-proof/2" and the v2
-// signing domain. It carries hashes only; a holder of the records checks they hash to recordHashes, in order.
+// Envelope proof (PROTOCOL §11.1): one signed envelope's record hashes as a contiguous run of log leaves, with a
+// range proof against an anchored checkpoint. It carries hashes only; a holder of the records checks they hash to
+// recordHashes, in order.
 import { z } from "zod";
-import { EnvelopeProofSchema } from "../envelope-proof.ts";
 import { rootFromRangeProof } from "../merkle-range.ts";
-import { toHex32 } from "../hex.ts";
+import { AddressSchema, Hex32Schema, SignatureSchema, toHex32 } from "../hex.ts";
 import {
   checkAnchorTx, checkChainId, checkCheckpoint, checkContract, checkDeviceRegistered, checkLogSize, checkNotRevoked, checkSignature,
   errorText, fail, pass, type CheckV2,
 } from "./checks.ts";
-import { recordsRoot } from "./envelope.ts";
+import { EnvelopeHeaderSchema, MAX_ENVELOPE_RECORDS, recordsRoot } from "./envelope.ts";
 import { ChainFactsV2Schema, type ChainFactsV2 } from "./facts.ts";
 
 export const ENVELOPE_PROOF_VERSION_V2 = "otledger.envelope-proof/2";
-export const EnvelopeProofV2Schema = EnvelopeProofSchema.extend({ version: z.literal(ENVELOPE_PROOF_VERSION_V2) });
+const uint = () => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const EnvelopeProofV2Schema = z.strictObject({
+  version: z.literal(ENVELOPE_PROOF_VERSION_V2),
+  header: EnvelopeHeaderSchema,
+  signature: SignatureSchema,
+  /** The envelope's record hashes in seq order: the leaves [log.firstIndex, log.firstIndex + header.count). */
+  recordHashes: z.array(Hex32Schema).min(1).max(MAX_ENVELOPE_RECORDS),
+  log: z.strictObject({
+    firstIndex: uint(),
+    treeSize: uint().min(1),
+    /** Range proof of recordHashes at firstIndex in the log of treeSize leaves: at most 2 per level. */
+    proof: z.array(Hex32Schema).max(128),
+  }),
+  anchor: z.strictObject({
+    chainId: uint().min(1), contract: AddressSchema, checkpointIndex: uint(), treeSize: uint().min(1),
+    root: Hex32Schema, txHash: Hex32Schema, blockNumber: uint(),
+  }),
+});
 export type EnvelopeProofV2 = z.infer<typeof EnvelopeProofV2Schema>;
 
 export const ENVELOPE_PROOF_CHECKS_V2 = [

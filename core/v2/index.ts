@@ -6,7 +6,7 @@ export * from "./header.ts";
 export * from "./bodies.ts";
 export * from "./series.ts";
 export * from "./record.ts";
-export * from "./errors.ts";
+export * from "../errors.ts";
 export * from "./commit.ts";
 export * from "./record-check.ts";
 export * from "./seal.ts";

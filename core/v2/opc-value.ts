@@ -1,19 +1,49 @@
-// OpcValue v2: v1's exact JSON forms (docs/PROTOCOL.md §4, built from v1's scalar schemas) with the one-spelling
-// rules of PROTOCOL-v2 §4: NodeId grammar, LocalizedText locale null-not-"" and text never null, and every string
-// well-formed.
+// OpcValue: an OPC UA Variant as exact JSON (PROTOCOL §4). JSON numbers only where a double carries the value
+// exactly; everything else is a string with one canonical spelling: NodeId grammar, LocalizedText locale
+// null-not-"" and text never null, and every string well-formed.
 import { z } from "zod";
-import { OPC_SCALARS } from "../opc-value.ts";
+import { TimestampSchema } from "../time.ts";
 import { NodeIdSchema } from "./nodeid.ts";
-import { dispatched, optionalText, wellFormedString } from "./strings.ts";
+import { ByteStringSchema, dispatched, GuidSchema, optionalText, wellFormedString } from "./strings.ts";
 
 export const MAX_OPC_ARRAY = 10_000;
 
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const DECIMAL = /^(0|-?[1-9][0-9]{0,19})$/;
+function decimalIn(min: bigint, max: bigint) {
+  // zod runs refinements even after a failed regex: BigInt() must only see well-formed input.
+  return z.string().regex(DECIMAL, "expected a canonical decimal integer string")
+    .refine((s) => { if (!DECIMAL.test(s)) return true; const n = BigInt(s); return n >= min && n <= max; }, "integer out of range");
+}
+const notNegativeZero = (v: number) => !Object.is(v, -0);
+const SPECIAL_FLOATS = ["NaN", "Infinity", "-Infinity", "-0"] as const;
+const DoubleValue = z.union([z.number().refine(notNegativeZero, 'negative zero is written "-0"'), z.enum(SPECIAL_FLOATS)]);
+const FloatValue = z.union([
+  z.number().refine(notNegativeZero, 'negative zero is written "-0"').refine((v) => Math.fround(v) === v, "not a single-precision value"),
+  z.enum(SPECIAL_FLOATS),
+]);
+
+/** The scalar JSON form of each supported OPC UA built-in DataType. */
 export const OPC_SCALARS_V2 = {
-  ...OPC_SCALARS,
+  Boolean: z.boolean(),
+  SByte: int(-128, 127),
+  Byte: int(0, 255),
+  Int16: int(-32768, 32767),
+  UInt16: int(0, 65535),
+  Int32: int(-2147483648, 2147483647),
+  UInt32: int(0, 4294967295),
+  Int64: decimalIn(-(2n ** 63n), 2n ** 63n - 1n),
+  UInt64: decimalIn(0n, 2n ** 64n - 1n),
+  Float: FloatValue,
+  Double: DoubleValue,
   String: wellFormedString(0, 65_535),
+  DateTime: TimestampSchema,
+  Guid: GuidSchema,
+  ByteString: ByteStringSchema,
+  StatusCode: int(0, 4294967295),
   NodeId: NodeIdSchema,
   LocalizedText: z.strictObject({ locale: optionalText(256), text: wellFormedString(0, 65_535) }),
-  QualifiedName: z.strictObject({ ns: OPC_SCALARS.UInt16, name: wellFormedString(0, 4096) }),
+  QualifiedName: z.strictObject({ ns: int(0, 65535), name: wellFormedString(0, 4096) }),
 } as const;
 
 export type OpcDataTypeV2 = keyof typeof OPC_SCALARS_V2;

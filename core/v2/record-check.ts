@@ -3,7 +3,7 @@
 import type { Hex32 } from "../hex.ts";
 import { bodyCommitment, headerCanonical, personalCommitment, recordHash, streamId } from "./commit.ts";
 import { EVENTS_STREAM, streamNameFitsKind, type Header, type StreamDescriptor } from "./header.ts";
-import { RecordError } from "./errors.ts";
+import { RecordError } from "../errors.ts";
 import { isFull, RecordOrStubSchema, type FullRecord, type RecordOrStub } from "./record.ts";
 import { seriesTimeProblem, type SeriesBody } from "./series.ts";
 import type { EventBody } from "./bodies.ts";

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { AddressSchema } from "../hex.ts";
 import { PersonalSchema, type EventBody, type Personal } from "./bodies.ts";
 import { bodyCommitment, personalCommitment, streamId } from "./commit.ts";
-import { RecordError, type Path } from "./errors.ts";
+import { RecordError, type Path } from "../errors.ts";
 import { StreamDescriptorSchema, type Header, type StreamDescriptor } from "./header.ts";
 import { BODY_SCHEMAS, type Body, type FullRecord, type Stub } from "./record.ts";
 import { checkRecord } from "./record-check.ts";

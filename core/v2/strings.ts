@@ -20,6 +20,15 @@ export function optionalText(max: number) {
   return wellFormedString(1, max).nullable();
 }
 
+/** A GUID in its one spelling: lowercase 8-4-4-4-12 hex, no braces. */
+export const GuidSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "expected a lowercase GUID");
+
+function isCanonicalBase64(s: string): boolean {
+  return /^[A-Za-z0-9+/]*={0,2}$/.test(s) && s.length % 4 === 0 && Buffer.from(s, "base64").toString("base64") === s;
+}
+/** Bytes as canonical padded base64 (RFC 4648 §4), at most 1 MiB of text. */
+export const ByteStringSchema = z.string().max(1_048_576).refine(isCanonicalBase64, "expected canonical padded base64 (RFC 4648 §4)");
+
 /** A salt: 16 bytes (128 bits) from a CSPRNG, `0x` + 32 lowercase hex digits. */
 export const SaltSchema = z.string().regex(/^0x[0-9a-f]{32}$/, "expected 0x + 32 lowercase hex digits (16 random bytes)");
 export type Salt = z.infer<typeof SaltSchema>;

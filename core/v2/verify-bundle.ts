@@ -9,7 +9,7 @@ import { recordHash } from "./commit.ts";
 import { checkErasure } from "./erasure-check.ts";
 import { ChainFactsV2Schema, type ChainFactsV2, type ParsedSubjectFactsV2 as Facts } from "./facts.ts";
 import { checkRecord, type Openings } from "./record-check.ts";
-import { RecordError } from "./errors.ts";
+import { RecordError } from "../errors.ts";
 import type { z } from "zod";
 
 export const BUNDLE_CHECKS_V2 = [

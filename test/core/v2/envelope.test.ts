@@ -3,10 +3,9 @@
 import t from "tap";
 import { readFileSync } from "node:fs";
 import { SigningKey } from "ethers/crypto";
-import { envelopeDomain, recoverEnvelopeSigner } from "../../../core/index.ts";
 import {
-  buildEnvelopeV2, checkEnvelopeV2, EnvelopeV2Error, EnvelopeV2Schema, envelopeDigestV2, envelopeDomainV2, erasePersonal, recordHash, sealRecord,
-  type EnvelopeV2, type FullRecord,
+  buildEnvelopeV2, checkEnvelopeV2, EnvelopeV2Error, EnvelopeV2Schema, envelopeDigestV2, envelopeDomainV2, erasePersonal, recordHash, recoverEnvelopeSignerV2, sealRecord,
+  type Eip712DomainV2, type EnvelopeV2, type FullRecord,
 } from "../../../core/v2/index.ts";
 import { deviceRecords, salt, TEST_DEVICE } from "./vectors/inputs.ts";
 
@@ -30,7 +29,8 @@ t.test("the v2 envelope vectors are reproduced and check", async (t) => {
 
 t.test("domain version 2 separates v2 signatures from v1", async (t) => {
   t.equal(domain.version, "2");
-  t.not(recoverEnvelopeSigner(envelope.header, envelope.signature, envelopeDomain(vector.domain.chainId, vector.domain.verifyingContract)), TEST_DEVICE);
+  const v1Domain = { ...domain, version: "1" } as unknown as Eip712DomainV2;
+  t.not(recoverEnvelopeSignerV2(envelope.header, envelope.signature, v1Domain), TEST_DEVICE, "under version 1 the signature recovers to someone else");
 });
 
 const failure = (e: EnvelopeV2) => { try { checkEnvelopeV2(e, domain); return null; } catch (err) { const x = err as EnvelopeV2Error; return { code: x.code, path: x.path }; } };
