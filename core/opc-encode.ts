@@ -1,8 +1,8 @@
 // Conversions between native JS values (as node-opcua hands them out) and the exact JSON OpcValue form, in its
-// one spelling (PROTOCOL §4): NodeId without `ns=0;`, LocalizedText locale null rather than "", text "" rather
+// one spelling (PROTOCOL §4.5): NodeId without `ns=0;`, LocalizedText locale null rather than "", text "" rather
 // than null.
 import { EncodingError } from "./errors.ts";
-import { OPC_SCALARS_V2, OpcValueV2Schema, type OpcDataTypeV2 as OpcDataType, type OpcValueV2 as OpcValue } from "./v2/opc-value.ts";
+import { OPC_SCALARS_V2, OpcValueV2Schema, type OpcDataTypeV2 as OpcDataType, type OpcValueV2 as OpcValue } from "./opc-value.ts";
 import { toTimestamp } from "./time.ts";
 
 function fail(t: string, raw: unknown, why: string): never {

@@ -1,8 +1,10 @@
 // One record line: its header validated and hashed exactly as received, compared with the stored hash, and its
-// openings checked against the header (core/v2 checkRecord). Runs on the main thread or on a worker
+// openings checked against the header (core checkRecord). Runs on the main thread or on a worker
 // (audit-worker.ts), so it returns plain data instead of touching shared state.
-import { toHex32 } from "../../core/index.ts";
-import { checkRecord, HeaderSchema, KINDS, RecordError, type CheckedRecord, type ErasureBody, type Header, type Kind } from "../../core/v2/index.ts";
+import {
+  checkRecord, HeaderSchema, KINDS, RecordError, toHex32, type CheckedRecord, type ErasureBody, type Header,
+  type Kind,
+} from "../../core/index.ts";
 import { RecordLineSchema } from "../format/lines.ts";
 import type { Finding, FindingCode } from "./findings.ts";
 import { recordHashOf } from "./record-hash.ts";
@@ -50,7 +52,7 @@ export type RecordOutcome = { entry: RecordEntry | null; findings: Finding[]; re
 const malformed = (message: string, lineNo: number, at: Partial<Finding> = {}): RecordOutcome =>
   ({ entry: null, readings: null, erasure: null, findings: [{ code: "EXPORT_MALFORMED", message, line: lineNo, ...at }] });
 
-/** core/v2 RecordError codes as audit findings; the core code stays in the evidence for the rarer ones. */
+/** core RecordError codes as audit findings; the core code stays in the evidence for the rarer ones. */
 const OPENING_FINDING: Record<RecordError["code"], FindingCode> = {
   body_commitment_mismatch: "BODY_COMMITMENT_MISMATCH",
   personal_commitment_mismatch: "PERSONAL_COMMITMENT_MISMATCH",

@@ -84,7 +84,7 @@ export const EnvelopeLineSchema = z.object({
 
 /**
  * The record is the stored v2 form (full record, personal-erased event or stub). The line schema leaves it
- * untyped: record-line.ts parses its header strictly and checks its openings with core/v2's checkRecord, so a
+ * untyped: record-line.ts parses its header strictly and checks its openings with core's checkRecord, so a
  * record whose openings fail still counts in both chains (its header is what the leaf commits to).
  */
 export const RecordLineSchema = z.object({

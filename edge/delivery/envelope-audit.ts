@@ -4,7 +4,7 @@
  * them against the proof's leaves in order, and runs core's verifyEnvelopeProofV2 (recordsRoot, its own signature, the range proof against the root read from
  * LedgerAnchor, the revocation rule) with chain facts it reads itself.
  */
-import { EnvelopeProofV2Schema, recordHash, verifyEnvelopeProofV2, type ChainFactsV2 as ChainFacts, type FullRecord } from "../../core/v2/index.ts";
+import { EnvelopeProofV2Schema, recordHash, verifyEnvelopeProofV2, type ChainFactsV2 as ChainFacts, type FullRecord } from "../../core/index.ts";
 import type { AwaitingAudit } from "../spool/spool.ts";
 import type { ChainFactsReader } from "./chain-facts.ts";
 import type { LedgerClient } from "./ledger-client.ts";

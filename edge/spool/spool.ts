@@ -24,8 +24,10 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { toTimestamp, type Hex32 } from "../../core/index.ts";
-import { EVENTS_STREAM, recordHash, sealRecord, type FullRecord, type OpcDataTypeV2, type OpcValueV2, type Sample } from "../../core/v2/index.ts";
+import {
+  EVENTS_STREAM, recordHash, sealRecord, toTimestamp, type FullRecord, type Hex32, type OpcDataTypeV2,
+  type OpcValueV2, type Sample,
+} from "../../core/index.ts";
 import { migrate, RecordState } from "./schema.ts";
 import {
   DEFAULT_WINDOW, SpoolError,

@@ -1,6 +1,5 @@
 /** Shapes the spool hands out and takes in (protocol v2: samples into series windows, events, sealed records). */
-import type { Hex32 } from "../../core/index.ts";
-import type { EventBody, FullRecord, OpcValueV2, Personal } from "../../core/v2/index.ts";
+import type { EventBody, FullRecord, Hex32, OpcValueV2, Personal } from "../../core/index.ts";
 
 /** FULL: each commit fsyncs (survives power loss); NORMAL (WAL): survives process crashes, not power loss. */
 export type SpoolSync = "FULL" | "NORMAL";

@@ -7,8 +7,9 @@
  *  - a single sample → a `reading` (a one-off value, e.g. a state that changed once in the window);
  *  - samples that are all empty Variants (no data type to name the series by) → one `reading` each.
  */
-import { buildSeriesBody, type OpcDataTypeV2, type ReadingBody, type Sample, type SeriesBody } from "../../core/v2/index.ts";
-import { toTimestamp } from "../../core/index.ts";
+import {
+  buildSeriesBody, toTimestamp, type OpcDataTypeV2, type ReadingBody, type Sample, type SeriesBody,
+} from "../../core/index.ts";
 
 export type WindowMeta = { nodeId: string; unit: string | null; dataType: OpcDataTypeV2 | null };
 export type SealedBody =

@@ -9,8 +9,9 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { Wallet } from "ethers";
-import { ACCESS_STREAM, buildEnvelopeV2, recordHash, sealRecord, type Eip712DomainV2, type FullRecord } from "../../core/v2/index.ts";
-import type { Hex32 } from "../../core/index.ts";
+import {
+  ACCESS_STREAM, buildEnvelopeV2, recordHash, sealRecord, type Eip712DomainV2, type FullRecord, type Hex32,
+} from "../../core/index.ts";
 import { bytesToHex, hexToBytes } from "../db/bytes.ts";
 import { IngestError } from "../ingest/errors.ts";
 import { storeEnvelope } from "../ingest/store.ts";

@@ -4,7 +4,7 @@
 // erasure record that explains it (when that record is in the same checkpoint), so a verifier reports "erased"
 // rather than "stub".
 import type pg from "pg";
-import { assembleBundleV2, envelopeInclusionProofV2, isFull, type BundleV2, type ErasureBundle } from "../../core/v2/index.ts";
+import { assembleBundleV2, envelopeInclusionProofV2, isFull, type BundleV2, type ErasureBundle } from "../../core/index.ts";
 import type { ChainConnection } from "../chain/connection.ts";
 import { bytesToHex } from "../db/bytes.ts";
 import { storedInclusionProof } from "../log/merkle-store.ts";

@@ -5,7 +5,7 @@
 // through the join's r.device = e.device) and records by envelope.
 import type pg from "pg";
 import { hexToBytes } from "../db/bytes.ts";
-import type { EventBody } from "../../core/v2/index.ts";
+import type { EventBody } from "../../core/index.ts";
 import { Params, scopeCondition, type Scope } from "./scope.ts";
 import type { DataKind } from "./schemas-common.ts";
 import { STORED_COLUMNS, storedRecordJson, type StoredColumns } from "./stored-record.ts";

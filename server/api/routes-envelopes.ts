@@ -1,5 +1,5 @@
 // GET /v1/envelopes/{device}/{firstSeq}/proof — one envelope proof covers all of its records (one access record).
-import { EnvelopeProofV2Schema } from "../../core/v2/index.ts";
+import { EnvelopeProofV2Schema } from "../../core/index.ts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { READERS } from "./auth.ts";
 import { envelopeProofFor, findEnvelope } from "./envelope-proof.ts";

@@ -1,6 +1,6 @@
 // GET /v1/records, /v1/records/{hash}, /v1/records/{hash}/samples, /v1/records/{hash}/proof — within the
 // caller's scope. Records are answered in their stored v2 form (full, personal-erased or stub).
-import { BundleV2Schema } from "../../core/v2/index.ts";
+import { BundleV2Schema } from "../../core/index.ts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { bytesToHex } from "../db/bytes.ts";
 import { READERS } from "./auth.ts";

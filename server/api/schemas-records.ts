@@ -1,6 +1,6 @@
 // Record query and answer schemas (v2: records in their stored form, PROTOCOL-v2 §3).
 import { z } from "zod";
-import { EventTypeSchema, HeaderSchema, OpcDataTypeSchema, PersonalSchema, SaltSchema, StreamDescriptorSchema } from "../../core/v2/index.ts";
+import { EventTypeSchema, HeaderSchema, OpcDataTypeSchema, PersonalSchema, SaltSchema, StreamDescriptorSchema } from "../../core/index.ts";
 import { AddressParam, Hex32Param, Instant, InstantOut, Kind, Limit, queryObject, Site, Text, TreeSize } from "./schemas-common.ts";
 
 export const Cursor = z.string().regex(/^\d{1,15}$/, "expected a cursor returned as nextCursor");

@@ -3,7 +3,7 @@
 // -> on-chain registry and key role (403) -> device and stream chain continuity and storage in one transaction
 // (201/200/409). Answers after commit.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { EnvelopeV2Schema } from "../../core/v2/index.ts";
+import { EnvelopeV2Schema } from "../../core/index.ts";
 import { RegistryUnavailableError } from "../chain/registry.ts";
 import { clientAddress, installRateLimitStore, rateBucket, RateLimitError } from "../http/rate-limit.ts";
 import { IngestError } from "./errors.ts";

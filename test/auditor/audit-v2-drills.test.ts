@@ -3,7 +3,7 @@
 // is the service's — and the audit must report exactly the finding that names it, with its evidence.
 import t from "tap";
 import { randomBytes } from "node:crypto";
-import { recordHash, type FullRecord } from "../../core/v2/index.ts";
+import { recordHash, type FullRecord } from "../../core/index.ts";
 import type { TestDeviceV2 } from "../helpers/envelopes-v2.ts";
 import { auditLines, codesOf } from "./fixture/audit-lines.ts";
 import { startAnvil } from "./fixture/anvil.ts";

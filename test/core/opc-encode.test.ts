@@ -1,4 +1,4 @@
-// encodeOpcValue / decodeOpcValue: native node-opcua values to the exact JSON OpcValue form (PROTOCOL §4) and back.
+// encodeOpcValue / decodeOpcValue: native node-opcua values to the exact JSON OpcValue form (PROTOCOL §4.5) and back.
 import t from "tap";
 import fc from "fast-check";
 import { decodeOpcValue, encodeOpcValue, EncodingError, OpcValueV2Schema } from "../../core/index.ts";

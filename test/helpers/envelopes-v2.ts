@@ -1,7 +1,7 @@
 /**
  * Signed v2 test envelopes (docs/design/PROTOCOL-v2.md). A TestDeviceV2 owns a random key, its device chain
  * (seq, prev) and one chain per stream (salt, streamSeq, streamPrev, last `to`), and emits consecutive, correctly
- * chained records sealed with core/v2's own functions.
+ * chained records sealed with core's own functions.
  *
  *   const device = new TestDeviceV2();
  *   const env = device.envelope(domain, 10);                       // 10 series of 60 samples, tag "TT-101.PV"
@@ -14,10 +14,9 @@
 import { randomBytes } from "node:crypto";
 import { Wallet } from "ethers";
 import {
-  buildEnvelopeV2, buildSeriesBody, recordHash, sealRecord,
-  type Eip712DomainV2, type EnvelopeV2, type FullRecord, type Sample, type SealInput,
-} from "../../core/v2/index.ts";
-import type { Hex32 } from "../../core/index.ts";
+  buildEnvelopeV2, buildSeriesBody, recordHash, sealRecord, type Eip712DomainV2, type EnvelopeV2, type FullRecord,
+  type Hex32, type Sample, type SealInput,
+} from "../../core/index.ts";
 
 export const BASE_TIME = Date.UTC(2026, 10, 24, 12, 0, 0);
 

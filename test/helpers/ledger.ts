@@ -17,7 +17,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyServerOptions } from "fastify";
 import pg from "pg";
 import { Wallet, ZeroHash } from "ethers";
-import { envelopeDomainV2, type Eip712DomainV2, type EnvelopeV2 } from "../../core/v2/index.ts";
+import { envelopeDomainV2, type Eip712DomainV2, type EnvelopeV2 } from "../../core/index.ts";
 import { buildApp } from "../../server/app.ts";
 import { loadConfig, type Config } from "../../server/config.ts";
 import type { Receipt } from "../../server/ingest/receipt.ts";

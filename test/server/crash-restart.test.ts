@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import t from "tap";
-import { envelopeDomainV2 } from "../../core/v2/index.ts";
+import { envelopeDomainV2 } from "../../core/index.ts";
 import { connectLedgerAnchor } from "../../auditor/chain-facts.ts";
 import { runAudit } from "../../auditor/audit/run.ts";
 import { openExportStream } from "../../auditor/format/export-api.ts";

@@ -2,7 +2,7 @@
 // continue the stream's stored head — else 409 with the evidence — and one name keeps one stream id. Streams of
 // one device interleave freely; racing envelopes on one stream cannot both pass; heads survive a restart.
 import t from "tap";
-import type { FullRecord } from "../../core/v2/index.ts";
+import type { FullRecord } from "../../core/index.ts";
 import { TestDeviceV2, newSalt, type StreamState } from "../helpers/envelopes-v2.ts";
 import { startTestLedger, type TestLedger } from "../helpers/ledger.ts";
 import { migratedDatabase, stopTestCluster } from "../helpers/postgres.ts";

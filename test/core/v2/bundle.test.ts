@@ -3,7 +3,7 @@
 import t from "tap";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
-import { BUNDLE_CHECKS_V2, chainFactsQueryV2, stubOf, verifyBundleV2, type BundleV2, type BundleV2Result, type ChainFactsV2, type FullRecord } from "../../../core/v2/index.ts";
+import { BUNDLE_CHECKS_V2, chainFactsQueryV2, stubOf, verifyBundleV2, type BundleV2, type BundleV2Result, type ChainFactsV2, type FullRecord } from "../../../core/index.ts";
 import { getPath, setPath, type Path } from "./vectors/paths.ts";
 
 type Fixture = { bundle: BundleV2; chainFacts: ChainFactsV2; openings: string };

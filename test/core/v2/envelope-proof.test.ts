@@ -1,7 +1,7 @@
 // verifyEnvelopeProofV2 against docs/vectors/v2/envelope-proof.json.
 import t from "tap";
 import { readFileSync } from "node:fs";
-import { ENVELOPE_PROOF_CHECKS_V2, envelopeChainFactsQueryV2, verifyEnvelopeProofV2, type ChainFactsV2, type EnvelopeProofV2 } from "../../../core/v2/index.ts";
+import { ENVELOPE_PROOF_CHECKS_V2, envelopeChainFactsQueryV2, verifyEnvelopeProofV2, type ChainFactsV2, type EnvelopeProofV2 } from "../../../core/index.ts";
 import { setPath, type Path } from "./vectors/paths.ts";
 
 const vector = JSON.parse(readFileSync(new URL("../../../docs/vectors/v2/envelope-proof.json", import.meta.url), "utf8")) as {

@@ -6,7 +6,7 @@ import { SigningKey } from "ethers/crypto";
 import {
   buildEnvelopeV2, checkEnvelopeV2, EnvelopeV2Error, EnvelopeV2Schema, envelopeDigestV2, envelopeDomainV2, erasePersonal, recordHash, recoverEnvelopeSignerV2, sealRecord,
   type Eip712DomainV2, type EnvelopeV2, type FullRecord,
-} from "../../../core/v2/index.ts";
+} from "../../../core/index.ts";
 import { deviceRecords, salt, TEST_DEVICE } from "./vectors/inputs.ts";
 
 const vector = JSON.parse(readFileSync(new URL("../../../docs/vectors/v2/envelope.json", import.meta.url), "utf8"));

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import {
   bodyCommitment, checkRecord, eraseBody, erasePersonal, headerCanonical, personalCommitment, RecordError, recordHash, sealRecord, streamId,
   type FullRecord,
-} from "../../../core/v2/index.ts";
+} from "../../../core/index.ts";
 import { recordArb, saltArb } from "./arbitraries.ts";
 import { setPath, type Path } from "./vectors/paths.ts";
 

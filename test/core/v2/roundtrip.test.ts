@@ -2,8 +2,9 @@
 // second spellings v1 accepted (ns=0;, locale "", text null, lone surrogates) are rejected with their paths.
 import t from "tap";
 import fc from "fast-check";
-import { canonicalString } from "../../../core/index.ts";
-import { checkRecord, RecordError, RecordOrStubSchema, RecordSchema, stubOf, type FullRecord } from "../../../core/v2/index.ts";
+import {
+  canonicalString, checkRecord, RecordError, RecordOrStubSchema, RecordSchema, stubOf, type FullRecord,
+} from "../../../core/index.ts";
 import { recordArb } from "./arbitraries.ts";
 import { getPath, setPath, type Path } from "./vectors/paths.ts";
 

@@ -1,6 +1,6 @@
 // Bundle vectors v2: a full series record; a stub whose body was erased, with the erasure record's bundle; a
 // personal-erased event with its erasure; facts each verifies against, and single-field mutations with their codes.
-import { eraseBody, erasePersonal, verifyBundleV2, type BundleV2, type ChainFactsV2 } from "../../../../core/v2/index.ts";
+import { eraseBody, erasePersonal, verifyBundleV2, type BundleV2, type ChainFactsV2 } from "../../../../core/index.ts";
 import { bundleAt, deviceFacts, DEVICE_OFFSET, H, serviceFacts, SERVICE_OFFSET, vectorLog } from "./log.ts";
 import { setPath, type Path } from "./paths.ts";
 

@@ -1,6 +1,8 @@
 // Envelope proof vector v2: the device envelope as leaves [3, 9) of the 15-leaf vector log, anchored by checkpoint 2.
-import { rangeProofFromSubtrees, toHex32 } from "../../../../core/index.ts";
-import { ENVELOPE_PROOF_VERSION_V2, EnvelopeProofV2Schema, verifyEnvelopeProofV2, type ChainFactsV2 } from "../../../../core/v2/index.ts";
+import {
+  ENVELOPE_PROOF_VERSION_V2, EnvelopeProofV2Schema, rangeProofFromSubtrees, toHex32, verifyEnvelopeProofV2,
+  type ChainFactsV2,
+} from "../../../../core/index.ts";
 import { deviceFacts, DEVICE_OFFSET, H, LOG_SIZE, vectorLog } from "./log.ts";
 import { setPath } from "./paths.ts";
 import type { BundleMutation } from "./bundle.ts";

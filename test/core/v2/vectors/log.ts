@@ -1,7 +1,9 @@
 // The vector log: both envelopes among filler leaves, 15 leaves, checkpoints of sizes 2, 9 and 15. Device records
 // are leaves 3..8 (first covered by checkpoint 1), service records leaves 10..12 (first covered by checkpoint 2).
-import { leafHash, MerkleTree, toHex32 } from "../../../../core/index.ts";
-import { assembleBundleV2, envelopeInclusionProofV2, recordHash, type ChainFactsV2, type EnvelopeV2, type ErasureBundle, type RecordOrStub } from "../../../../core/v2/index.ts";
+import {
+  assembleBundleV2, envelopeInclusionProofV2, leafHash, MerkleTree, recordHash, toHex32, type ChainFactsV2,
+  type EnvelopeV2, type ErasureBundle, type RecordOrStub,
+} from "../../../../core/index.ts";
 import { deviceEnvelope, serviceEnvelope } from "./envelope.ts";
 import { SERVICE_DEVICE, TEST_CHAIN_ID, TEST_CONTRACT, TEST_DEVICE } from "./inputs.ts";
 

@@ -3,7 +3,7 @@
 import {
   bodyCommitment, checkRecord, eraseBody, erasePersonal, headerCanonical, personalCommitment, RecordError, recordHash, streamId, stubOf,
   type FullRecord,
-} from "../../../../core/v2/index.ts";
+} from "../../../../core/index.ts";
 import { setPath, type Path } from "./paths.ts";
 import { deviceRecords, serviceRecords } from "./inputs.ts";
 

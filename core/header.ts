@@ -1,8 +1,8 @@
-// The v2 record header (PROTOCOL-v2 §3.1): the only hashed part of a record. It commits to the body by a salted
+// The v2 record header (PROTOCOL §3.1): the only hashed part of a record. It commits to the body by a salted
 // commitment and to the stream by an opaque id, so a header alone (a stub) reveals neither.
 import { z } from "zod";
-import { AddressSchema, Hex32Schema } from "../hex.ts";
-import { TimestampSchema } from "../time.ts";
+import { AddressSchema, Hex32Schema } from "./hex.ts";
+import { TimestampSchema } from "./time.ts";
 import { SaltSchema, wellFormedString } from "./strings.ts";
 
 export const KINDS = ["reading", "series", "event", "erasure", "access"] as const;

@@ -1,8 +1,8 @@
-// Records as transmitted, stored and exported (PROTOCOL-v2 §3): a header plus openings. A full record carries
+// Records as transmitted, stored and exported (PROTOCOL §3): a header plus openings. A full record carries
 // the stream descriptor, the body and its salt (and, for events, the personal opening unless it was erased);
 // a stub is the header alone, optionally with the stream descriptor.
 import { z } from "zod";
-import { canonicalBytes } from "../canonical.ts";
+import { canonicalBytes } from "./canonical.ts";
 import {
   AccessBodySchema, ErasureBodySchema, EventBodySchema, PersonalSchema, ReadingBodySchema,
   type AccessBody, type ErasureBody, type EventBody, type Personal, type ReadingBody,

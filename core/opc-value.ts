@@ -1,8 +1,8 @@
-// OpcValue: an OPC UA Variant as exact JSON (PROTOCOL §4). JSON numbers only where a double carries the value
+// OpcValue: an OPC UA Variant as exact JSON (PROTOCOL §4.5). JSON numbers only where a double carries the value
 // exactly; everything else is a string with one canonical spelling: NodeId grammar, LocalizedText locale
 // null-not-"" and text never null, and every string well-formed.
 import { z } from "zod";
-import { TimestampSchema } from "../time.ts";
+import { TimestampSchema } from "./time.ts";
 import { NodeIdSchema } from "./nodeid.ts";
 import { ByteStringSchema, dispatched, GuidSchema, optionalText, wellFormedString } from "./strings.ts";
 

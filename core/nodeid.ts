@@ -1,4 +1,4 @@
-// NodeId in its one spelling (PROTOCOL-v2 §4): (ns=<1..65535>;)?(i=<uint32>|s=<1..4096>|g=<guid>|b=<base64>).
+// NodeId in its one spelling (PROTOCOL §4): (ns=<1..65535>;)?(i=<uint32>|s=<1..4096>|g=<guid>|b=<base64>).
 // Namespace 0 is written without the prefix and numbers have no leading zeros, so each NodeId has one string.
 import { z } from "zod";
 import { ByteStringSchema, GuidSchema, isWellFormed } from "./strings.ts";

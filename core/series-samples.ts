@@ -1,7 +1,7 @@
-// Samples ⇄ series bodies (PROTOCOL-v2 §4.1), for the edge agent (building) and the server and auditor
+// Samples ⇄ series bodies (PROTOCOL §4.1), for the edge agent (building) and the server and auditor
 // (reading). Times are epoch milliseconds; the two functions are inverse on every valid series.
-import { isCanonicalTimestamp, toTimestamp, type Timestamp } from "../time.ts";
-import { SeriesError } from "../errors.ts";
+import { isCanonicalTimestamp, toTimestamp, type Timestamp } from "./time.ts";
+import { SeriesError } from "./errors.ts";
 import type { Header } from "./header.ts";
 import type { OpcDataTypeV2, OpcValueV2 } from "./opc-value.ts";
 import { MAX_SERIES_SAMPLES, SeriesBodySchema, type SeriesBody } from "./series.ts";

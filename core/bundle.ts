@@ -2,8 +2,8 @@
 // chain. The record is a full record or a stub; `erasure` optionally carries the bundle of the erasure record
 // that explains a missing opening.
 import { z } from "zod";
-import { AddressSchema, Hex32Schema, SignatureSchema, toBytes32, toHex32, type Bytes32Like } from "../hex.ts";
-import { MerkleTree } from "../merkle-tree.ts";
+import { AddressSchema, Hex32Schema, SignatureSchema, toBytes32, toHex32, type Bytes32Like } from "./hex.ts";
+import { MerkleTree } from "./merkle-tree.ts";
 import { recordHash } from "./commit.ts";
 import { EnvelopeHeaderSchema, MAX_ENVELOPE_RECORDS, type EnvelopeHeader } from "./envelope.ts";
 import { RecordOrStubSchema, type RecordOrStub } from "./record.ts";

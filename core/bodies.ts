@@ -1,7 +1,7 @@
-// Bodies of the single-instant kinds (PROTOCOL-v2 §4): reading, event (+ its personal opening), erasure, access.
+// Bodies of the single-instant kinds (PROTOCOL §4): reading, event (+ its personal opening), erasure, access.
 // All objects are closed; every limit is stated in the spec. Series bodies are in series.ts.
 import { z } from "zod";
-import { AddressSchema, Hex32Schema } from "../hex.ts";
+import { AddressSchema, Hex32Schema } from "./hex.ts";
 import { NodeIdSchema } from "./nodeid.ts";
 import { OpcValueV2Schema } from "./opc-value.ts";
 import { optionalText, wellFormedString } from "./strings.ts";

@@ -1,8 +1,8 @@
 // The checks shared by verifyBundleV2 and verifyEnvelopeProofV2: signature, anchor against chain facts, log size,
-// device registration and the revocation rule (PROTOCOL-v2 §11). Each takes only the fields it judges.
-import { OtledgerError } from "../errors.ts";
-import { toHex32 } from "../hex.ts";
-import { rootFromInclusionProof } from "../merkle-verify.ts";
+// device registration and the revocation rule (PROTOCOL §11). Each takes only the fields it judges.
+import { OtledgerError } from "./errors.ts";
+import { toHex32 } from "./hex.ts";
+import { rootFromInclusionProof } from "./merkle-verify.ts";
 import { envelopeDomainV2, recoverEnvelopeSignerV2, type EnvelopeHeader } from "./envelope.ts";
 import type { ParsedSubjectFactsV2 as Facts } from "./facts.ts";
 import type { Kind } from "./header.ts";

@@ -1,9 +1,9 @@
 // checkRecord: parses a record or stub and checks every opening it carries against its header
-// (PROTOCOL-v2 §3.4). The first violation is thrown as a RecordError naming the field and keeping the evidence.
-import type { Hex32 } from "../hex.ts";
+// (PROTOCOL §3.4). The first violation is thrown as a RecordError naming the field and keeping the evidence.
+import type { Hex32 } from "./hex.ts";
 import { bodyCommitment, headerCanonical, personalCommitment, recordHash, streamId } from "./commit.ts";
 import { EVENTS_STREAM, streamNameFitsKind, type Header, type StreamDescriptor } from "./header.ts";
-import { RecordError } from "../errors.ts";
+import { RecordError } from "./errors.ts";
 import { isFull, RecordOrStubSchema, type FullRecord, type RecordOrStub } from "./record.ts";
 import { seriesTimeProblem, type SeriesBody } from "./series.ts";
 import type { EventBody } from "./bodies.ts";

@@ -1,4 +1,4 @@
-// The `erasure` check of verifyBundleV2 (PROTOCOL-v2 §7, §11): an erasure bundle is evidence for a missing
+// The `erasure` check of verifyBundleV2 (PROTOCOL §7, §11): an erasure bundle is evidence for a missing
 // opening iff it verifies on its own, is a full erasure record targeting this record with the matching scope,
 // is in the same log after the target, and was signed by a key LedgerAnchor lists with the SERVICE role.
 import type { ErasureBody } from "./bodies.ts";

@@ -2,8 +2,8 @@
 // range proof against an anchored checkpoint. It carries hashes only; a holder of the records checks they hash to
 // recordHashes, in order.
 import { z } from "zod";
-import { rootFromRangeProof } from "../merkle-range.ts";
-import { AddressSchema, Hex32Schema, SignatureSchema, toHex32 } from "../hex.ts";
+import { rootFromRangeProof } from "./merkle-range.ts";
+import { AddressSchema, Hex32Schema, SignatureSchema, toHex32 } from "./hex.ts";
 import {
   checkAnchorTx, checkChainId, checkCheckpoint, checkContract, checkDeviceRegistered, checkLogSize, checkNotRevoked, checkSignature,
   errorText, fail, pass, type CheckV2,
@@ -47,7 +47,7 @@ export function envelopeChainFactsQueryV2(p: EnvelopeProofV2) {
   };
 }
 
-/** Every check of PROTOCOL-v2 §11.1 in order; a proof or facts that do not parse yield only the failed schema check. */
+/** Every check of PROTOCOL §11.1 in order; a proof or facts that do not parse yield only the failed schema check. */
 export function verifyEnvelopeProofV2(proof: unknown, chainFacts: ChainFactsV2): EnvelopeProofV2Result {
   const parsed = EnvelopeProofV2Schema.safeParse(proof);
   const facts = ChainFactsV2Schema.safeParse(chainFacts);

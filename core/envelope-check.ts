@@ -1,11 +1,11 @@
-// checkEnvelopeV2 (PROTOCOL-v2 §8): every record opens its header, records chain per device and per stream
+// checkEnvelopeV2 (PROTOCOL §8): every record opens its header, records chain per device and per stream
 // within the envelope, the header matches, and the device signed it. What needs storage — the first record of
 // the device and of each stream against the stored heads — is the caller's; `streams` gives it what it needs.
-import type { Address, Hex32 } from "../hex.ts";
-import { EnvelopeV2Error, OtledgerError, RecordError, type EnvelopeV2ErrorCode, type Path } from "../errors.ts";
+import type { Address, Hex32 } from "./hex.ts";
+import { EnvelopeV2Error, OtledgerError, RecordError, type EnvelopeV2ErrorCode, type Path } from "./errors.ts";
 import { recordsRoot, recoverEnvelopeSignerV2, type Eip712DomainV2, type EnvelopeHeader, type EnvelopeV2 } from "./envelope.ts";
 import { checkRecord } from "./record-check.ts";
-import type { Timestamp } from "../time.ts";
+import type { Timestamp } from "./time.ts";
 
 /** Per stream of the envelope: where it must attach to the stored head, and its new head. */
 export type EnvelopeStream = {

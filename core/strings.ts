@@ -1,4 +1,4 @@
-// One spelling for strings (docs/design/PROTOCOL-v2.md §2, §5): every string of every v2 object is well-formed
+// One spelling for strings (docs/PROTOCOL.md §2, §5): every string of every v2 object is well-formed
 // UTF-16. A lone surrogate has no UTF-8 form, so RFC 8785 cannot hash it; rejecting it in the schema (with the
 // field's path) means canonicalization never sees one.
 import { z } from "zod";

@@ -1,10 +1,10 @@
-// Building records and the stored forms after erasure (PROTOCOL-v2 §3, §7). The caller brings the salts
+// Building records and the stored forms after erasure (PROTOCOL §3, §7). The caller brings the salts
 // (16 CSPRNG bytes each): core computes the commitments and the stream id, and checks the result.
 import type { z } from "zod";
-import { AddressSchema } from "../hex.ts";
+import { AddressSchema } from "./hex.ts";
 import { PersonalSchema, type EventBody, type Personal } from "./bodies.ts";
 import { bodyCommitment, personalCommitment, streamId } from "./commit.ts";
-import { RecordError, type Path } from "../errors.ts";
+import { RecordError, type Path } from "./errors.ts";
 import { StreamDescriptorSchema, type Header, type StreamDescriptor } from "./header.ts";
 import { BODY_SCHEMAS, type Body, type FullRecord, type Stub } from "./record.ts";
 import { checkRecord } from "./record-check.ts";

@@ -4,9 +4,9 @@
 import { z } from "zod";
 import { TypedDataEncoder, verifyTypedData } from "ethers/hash";
 import type { SigningKey } from "ethers/crypto";
-import { EnvelopeError } from "../errors.ts";
-import { AddressSchema, Hex32Schema, normalizeAddress, SignatureSchema, toHex32, type Address, type Hex32, type SignatureHex } from "../hex.ts";
-import { MerkleTree } from "../merkle-tree.ts";
+import { EnvelopeError } from "./errors.ts";
+import { AddressSchema, Hex32Schema, normalizeAddress, SignatureSchema, toHex32, type Address, type Hex32, type SignatureHex } from "./hex.ts";
+import { MerkleTree } from "./merkle-tree.ts";
 import { recordHash } from "./commit.ts";
 import { RecordSchema, type FullRecord } from "./record.ts";
 

@@ -1,4 +1,4 @@
-// Series bodies (PROTOCOL-v2 §4.1): up to 4,096 samples of one tag as delta times, values and statuses. The
+// Series bodies (PROTOCOL §4.1): up to 4,096 samples of one tag as delta times, values and statuses. The
 // sample times are header.from + Σdt, so a series is checked against its header (seriesTimeProblem).
 import { z } from "zod";
 import type { Header } from "./header.ts";

@@ -1,5 +1,5 @@
-// verifyBundleV2: the pure verifier of a v2 proof bundle against chain facts (PROTOCOL-v2 §11). v1's checks in
-// v1's order, plus record_openings (the openings against the header) and erasure (evidence for what is missing).
+// verifyBundleV2: the pure verifier of a proof bundle against chain facts (PROTOCOL §11): the record hash, its
+// openings against the header, envelope, signature, anchor, log and signer, and erasure (evidence for what is missing).
 import { BundleV2Schema, ErasureBundleSchema, type BundleV2 } from "./bundle.ts";
 import {
   checkAnchorTx, checkChainId, checkCheckpoint, checkContract, checkDeviceRegistered, checkLogSize, checkNotRevoked, checkSignature,
@@ -9,7 +9,7 @@ import { recordHash } from "./commit.ts";
 import { checkErasure } from "./erasure-check.ts";
 import { ChainFactsV2Schema, type ChainFactsV2, type ParsedSubjectFactsV2 as Facts } from "./facts.ts";
 import { checkRecord, type Openings } from "./record-check.ts";
-import { RecordError } from "../errors.ts";
+import { RecordError } from "./errors.ts";
 import type { z } from "zod";
 
 export const BUNDLE_CHECKS_V2 = [
@@ -26,7 +26,7 @@ function schemaFailure(error: z.ZodError, where: string): BundleV2Result {
   return { ok: false, openings: null, checks: [fail("schema", "bundle_schema", `${path}: ${issue?.message ?? "invalid"}`, undefined, path)] };
 }
 
-/** Every check of PROTOCOL-v2 §11 in order; a bundle or facts that do not parse yield only the failed schema check. */
+/** Every check of PROTOCOL §11 in order; a bundle or facts that do not parse yield only the failed schema check. */
 export function verifyBundleV2(bundle: unknown, chainFacts: ChainFactsV2): BundleV2Result {
   const parsed = BundleV2Schema.safeParse(bundle);
   if (!parsed.success) return schemaFailure(parsed.error, "bundle");
@@ -64,7 +64,7 @@ function checkOpenings(b: BundleV2): [CheckV2, Openings | null] {
   }
 }
 
-/** The checks of the record's envelope, anchor, log and signer: v1's, on the header's device and seq. */
+/** The checks of the record's envelope, anchor, log and signer, on the header's device and seq. */
 function subjectChecks(b: BundleV2, f: Facts): CheckV2[] {
   const { header, index, proof, signature } = b.envelope, h = b.record.header;
   const envRoot = proofRoot(index, header.count, b.recordHash, proof);

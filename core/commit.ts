@@ -1,10 +1,10 @@
-// Commitments and the record hash (PROTOCOL-v2 §3.2, §5, §6). Each commitment is SHA-256 over a domain string,
+// Commitments and the record hash (PROTOCOL §3.2, §5, §6). Each commitment is SHA-256 over a domain string,
 // 0x00, then its fields; the domain strings keep a stream id, a body and a personal commitment from ever being
 // taken for one another or for an RFC 9162 leaf (0x00 ‖ JCS text, which never starts with "otledger/").
 // Salts are parameters: the caller brings the randomness, core stays pure.
-import { canonicalBytes, canonicalString } from "../canonical.ts";
-import { leafHash, sha256 } from "../hash.ts";
-import { fromHex, toHex32, type Hex32 } from "../hex.ts";
+import { canonicalBytes, canonicalString } from "./canonical.ts";
+import { leafHash, sha256 } from "./hash.ts";
+import { fromHex, toHex32, type Hex32 } from "./hex.ts";
 import type { Header } from "./header.ts";
 
 export const STREAM_DOMAIN = "otledger/stream/2", BODY_DOMAIN = "otledger/body/2", PERSONAL_DOMAIN = "otledger/personal/2";
