@@ -22,7 +22,7 @@ import { loadConfig } from "../server/config.ts";
 import { enableAppLogin, migrate } from "../server/db/migrate.ts";
 import { startEmbeddedPostgres } from "../server/runtime/embedded-postgres.ts";
 import { startTestChain } from "../test/helpers/chain.ts";
-import { TestDeviceV2 as TestDevice } from "../test/helpers/envelopes-v2.ts";
+import { TestDeviceV2 as TestDevice } from "../test/helpers/envelopes.ts";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const AGENTS = Number(process.env.AGENTS ?? 4);

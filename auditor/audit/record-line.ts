@@ -12,7 +12,7 @@ import { readingPoints, type ReadingPoint } from "./reading-points.ts";
 
 export type { ReadingPoint } from "./reading-points.ts";
 
-/** What a record's openings showed: PROTOCOL-v2 §3's three stored forms, or openings that do not open the header. */
+/** What a record's openings showed: PROTOCOL §3's three stored forms, or openings that do not open the header. */
 export const ENTRY_OPENINGS = ["full", "personal_erased", "stub", "invalid"] as const;
 export type EntryOpenings = (typeof ENTRY_OPENINGS)[number];
 
@@ -88,7 +88,7 @@ export function processRecordValue(value: unknown, where: string, lineNo: number
     h = checked.header;
     hash = Buffer.from(checked.hash.slice(2), "hex");
   } else {
-    // The header alone is hashed (PROTOCOL-v2 §6); it is closed, so one that fails its schema cannot be placed in
+    // The header alone is hashed (PROTOCOL §6); it is closed, so one that fails its schema cannot be placed in
     // either chain and the line is malformed. One that parses keeps its place in both chains though its openings fail.
     const header = HeaderSchema.safeParse(line.record.header);
     if (!header.success) {

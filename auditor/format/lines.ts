@@ -2,7 +2,7 @@
 import { z } from "zod";
 
 export const EXPORT_FORMAT = "otledger.export/2";
-/** The protocol (docs/design/PROTOCOL-v2.md) whose records the stream carries. */
+/** The protocol (docs/PROTOCOL.md) whose records the stream carries. */
 export const EXPORT_PROTOCOL_VERSION = "2";
 export const LEAVES_CHUNK_MAX = 4096;
 

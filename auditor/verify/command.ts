@@ -110,7 +110,7 @@ async function verifyEnvelopeProofObject(raw: unknown, rpc: string): Promise<Ver
 
 const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)));
 
-/** What a reader of the record can open, in words (PROTOCOL-v2 §11 "Openings"). */
+/** What a reader of the record can open, in words (PROTOCOL §11 "Openings"). */
 const OPENINGS_TEXT: Record<RecordOpenings, string> = {
   full: "full — every opening (body, and for events the personal fields) verifies",
   personal_erased: "personal_erased — the body verifies; the event's personal opening is absent",

@@ -1,5 +1,5 @@
 /**
- * Self-audit of one acknowledged envelope with a single envelope proof (PROTOCOL-v2 §11.1,
+ * Self-audit of one acknowledged envelope with a single envelope proof (PROTOCOL §11.1,
  * otledger.envelope-proof/2): the agent rehashes the headers of the records it still holds in its spool, checks
  * them against the proof's leaves in order, and runs core's verifyEnvelopeProofV2 (recordsRoot, its own signature, the range proof against the root read from
  * LedgerAnchor, the revocation rule) with chain facts it reads itself.

@@ -9,7 +9,7 @@ export type WindowConfig = { seconds: number; maxSamples: number };
 export const DEFAULT_WINDOW: WindowConfig = { seconds: 60, maxSamples: 4096 };
 
 /**
- * One captured sample of a tag (PROTOCOL-v2 §4.1). `t` is its OPC UA source timestamp, else its server timestamp,
+ * One captured sample of a tag (PROTOCOL §4.1). `t` is its OPC UA source timestamp, else its server timestamp,
  * else the agent's receive time (epoch ms); `serverTs` null when the server sent none.
  */
 export interface CapturedSample {

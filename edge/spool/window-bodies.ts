@@ -1,5 +1,5 @@
 /**
- * What a sealed window becomes (PROTOCOL-v2 §4.1–4.2): the bodies and spans of the records that hold its samples,
+ * What a sealed window becomes (PROTOCOL §4.1–4.2): the bodies and spans of the records that hold its samples,
  * in time order. Pure: the spool assigns seq, stream position and salts.
  *
  *  - two or more samples with a data type → one `series` (buildSeriesBody; sorted by time, capture order kept

@@ -1,5 +1,5 @@
 // The access log: every partner/auditor read becomes a v2 record of kind "access" in stream "@access"
-// (PROTOCOL-v2 §3.2, §4.4), signed by the service key (LedgerAnchor role service, registered with
+// (PROTOCOL §3.2, §4.4), signed by the service key (LedgerAnchor role service, registered with
 // registerServiceKey) and appended to the global log through ingest's own path — verifyEnvelope (core's
 // checkEnvelopeV2: openings, chains, signature) and storeEnvelope (device and stream heads, log lock, leaves) —
 // so access history is anchored and verifiable like the data. Concurrent reads are group-committed: one envelope

@@ -1,4 +1,4 @@
-// Proof bundle v2 (docs/design/PROTOCOL-v2.md §10) for a stored record, against an anchored checkpoint: the
+// Proof bundle v2 (docs/PROTOCOL.md §10) for a stored record, against an anchored checkpoint: the
 // record in its stored form (full, personal-erased or stub), the envelope proof from the envelope's leaves, the
 // log proof from O(log n) stored subtree hashes. A record whose openings were erased carries the bundle of the
 // erasure record that explains it (when that record is in the same checkpoint), so a verifier reports "erased"

@@ -1,4 +1,4 @@
-// A record row in its stored v2 form (PROTOCOL-v2 §3): the full record, a personal-erased event, or a stub —
+// A record row in its stored v2 form (PROTOCOL §3): the full record, a personal-erased event, or a stub —
 // whatever openings the row still holds (erasure, issue 12, clears body/salt and personal/personalSalt). The
 // header is the stored JCS text, the exact bytes that were hashed, so answers carry it unchanged.
 import type { RecordOrStub } from "../../core/index.ts";

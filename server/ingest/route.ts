@@ -29,7 +29,7 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
         throw new IngestError(413, "envelope_too_large", `at most ${config.MAX_RECORDS_PER_ENVELOPE} records per envelope`, ["records"], { expected: config.MAX_RECORDS_PER_ENVELOPE, computed: envelope.records.length });
       }
       // A chain head read after arrival (shared with concurrent envelopes, overlapping verification): a
-      // revocation mined before this envelope arrived refuses it (PROTOCOL-v2 §9).
+      // revocation mined before this envelope arrived refuses it (PROTOCOL §9).
       const caughtUp = registry.catchUp();
       const verified = await verifier.verify(envelope);
       await caughtUp;

@@ -3,7 +3,7 @@
 // enforced.
 import t from "tap";
 import { recordHash, type FullRecord } from "../../core/index.ts";
-import type { RecordKindMaker } from "../helpers/envelopes-v2.ts";
+import type { RecordKindMaker } from "../helpers/envelopes.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 import { startApiLedger, type ApiLedger } from "./harness.ts";
 import { parseKey } from "../../server/api/keys.ts";

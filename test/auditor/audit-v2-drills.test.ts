@@ -4,7 +4,7 @@
 import t from "tap";
 import { randomBytes } from "node:crypto";
 import { recordHash, type FullRecord } from "../../core/index.ts";
-import type { TestDeviceV2 } from "../helpers/envelopes-v2.ts";
+import type { TestDeviceV2 } from "../helpers/envelopes.ts";
 import { auditLines, codesOf } from "./fixture/audit-lines.ts";
 import { startAnvil } from "./fixture/anvil.ts";
 import { TestLedger } from "./fixture/ledger.ts";

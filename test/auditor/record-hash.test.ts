@@ -4,7 +4,7 @@ import t from "tap";
 import fc from "fast-check";
 import { canonicalString, recordHash } from "../../core/index.ts";
 import { canonicalJson, recordHashOf } from "../../auditor/audit/record-hash.ts";
-import { TestDeviceV2 } from "../helpers/envelopes-v2.ts";
+import { TestDeviceV2 } from "../helpers/envelopes.ts";
 
 const agree = (value: unknown): boolean => {
   let core: string | Error, mine: string | Error;

@@ -9,7 +9,7 @@ import {
 } from "../../core/index.ts";
 import { startTestChain } from "../helpers/chain.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
-import { TestDeviceV2 } from "../helpers/envelopes-v2.ts";
+import { TestDeviceV2 } from "../helpers/envelopes.ts";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -22,7 +22,7 @@ import { buildApp } from "../../server/app.ts";
 import { loadConfig, type Config } from "../../server/config.ts";
 import type { Receipt } from "../../server/ingest/receipt.ts";
 import { startTestChain, type TestChain } from "./chain.ts";
-import { TestDeviceV2 } from "./envelopes-v2.ts";
+import { TestDeviceV2 } from "./envelopes.ts";
 import { migratedDatabase } from "./postgres.ts";
 import { waitFor } from "./wait.ts";
 

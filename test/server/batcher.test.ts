@@ -6,7 +6,7 @@ import { createPool } from "../../server/db/pool.ts";
 import { EnvelopeBatcher } from "../../server/ingest/batcher.ts";
 import { IngestError } from "../../server/ingest/errors.ts";
 import { verifyEnvelope } from "../../server/ingest/verify.ts";
-import { TestDeviceV2 as TestDevice } from "../helpers/envelopes-v2.ts";
+import { TestDeviceV2 as TestDevice } from "../helpers/envelopes.ts";
 import { migratedDatabase, stopTestCluster } from "../helpers/postgres.ts";
 
 t.teardown(stopTestCluster);

@@ -13,7 +13,7 @@ import { connectLedgerAnchor } from "../../auditor/chain-facts.ts";
 import { runAudit } from "../../auditor/audit/run.ts";
 import { openExportStream } from "../../auditor/format/export-api.ts";
 import { isAlive } from "../../server/runtime/process-identity.ts";
-import { TestDeviceV2 as TestDevice } from "../helpers/envelopes-v2.ts";
+import { TestDeviceV2 as TestDevice } from "../helpers/envelopes.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { auditorKey, enroll, request } from "./fixture/http.ts";
 import { IngestLoad } from "./fixture/load.ts";

@@ -7,7 +7,7 @@ import { HttpError } from "../../server/http/http-error.ts";
 import { VerifyPool } from "../../server/ingest/verify-pool.ts";
 import { IngestError } from "../../server/ingest/errors.ts";
 import { envelopeDomainV2, type EnvelopeV2 } from "../../core/index.ts";
-import { TestDeviceV2 as TestDevice } from "../helpers/envelopes-v2.ts";
+import { TestDeviceV2 as TestDevice } from "../helpers/envelopes.ts";
 import { startTestLedger } from "../helpers/ledger.ts";
 import { captureLogs } from "../helpers/log-capture.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";

@@ -2,7 +2,7 @@
 import t from "tap";
 import { Wallet } from "ethers";
 import { buildEnvelopeV2, envelopeDomainV2 } from "../../core/index.ts";
-import { TestDeviceV2, signedEnvelopeV2 } from "../helpers/envelopes-v2.ts";
+import { TestDeviceV2, signedEnvelopeV2 } from "../helpers/envelopes.ts";
 import { startTestLedger } from "../helpers/ledger.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 import { accessRecords } from "./fixture/access-records.ts";

@@ -1,14 +1,14 @@
-// verifyBundleV2 against docs/vectors/v2/bundle.json: each fixture verifies with its openings, each mutation fails
+// verifyBundleV2 against docs/vectors/bundle.json: each fixture verifies with its openings, each mutation fails
 // with its code; a stub verifies wherever its full record does; erasure states are reported, not failed.
 import t from "tap";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
-import { BUNDLE_CHECKS_V2, chainFactsQueryV2, stubOf, verifyBundleV2, type BundleV2, type BundleV2Result, type ChainFactsV2, type FullRecord } from "../../../core/index.ts";
+import { BUNDLE_CHECKS_V2, chainFactsQueryV2, stubOf, verifyBundleV2, type BundleV2, type BundleV2Result, type ChainFactsV2, type FullRecord } from "../../core/index.ts";
 import { getPath, setPath, type Path } from "./vectors/paths.ts";
 
 type Fixture = { bundle: BundleV2; chainFacts: ChainFactsV2; openings: string };
 type Mutation = { target: "bundle" | "facts"; path: Path; value: unknown; code: string };
-const vector = JSON.parse(readFileSync(new URL("../../../docs/vectors/v2/bundle.json", import.meta.url), "utf8")) as {
+const vector = JSON.parse(readFileSync(new URL("../../docs/vectors/bundle.json", import.meta.url), "utf8")) as {
   full: Fixture; erased: Fixture; personalErased: Fixture; access: Fixture; mutations: { full: Mutation[]; erased: Mutation[]; access: Mutation[] };
 };
 const failed = (r: BundleV2Result) => r.checks.filter((c) => !c.ok).map((c) => c.code as string);

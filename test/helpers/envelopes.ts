@@ -1,5 +1,5 @@
 /**
- * Signed v2 test envelopes (docs/design/PROTOCOL-v2.md). A TestDeviceV2 owns a random key, its device chain
+ * Signed test envelopes (docs/PROTOCOL.md). A TestDeviceV2 owns a random key, its device chain
  * (seq, prev) and one chain per stream (salt, streamSeq, streamPrev, last `to`), and emits consecutive, correctly
  * chained records sealed with core's own functions.
  *

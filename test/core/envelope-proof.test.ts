@@ -1,10 +1,10 @@
-// verifyEnvelopeProofV2 against docs/vectors/v2/envelope-proof.json.
+// verifyEnvelopeProofV2 against docs/vectors/envelope-proof.json.
 import t from "tap";
 import { readFileSync } from "node:fs";
-import { ENVELOPE_PROOF_CHECKS_V2, envelopeChainFactsQueryV2, verifyEnvelopeProofV2, type ChainFactsV2, type EnvelopeProofV2 } from "../../../core/index.ts";
+import { ENVELOPE_PROOF_CHECKS_V2, envelopeChainFactsQueryV2, verifyEnvelopeProofV2, type ChainFactsV2, type EnvelopeProofV2 } from "../../core/index.ts";
 import { setPath, type Path } from "./vectors/paths.ts";
 
-const vector = JSON.parse(readFileSync(new URL("../../../docs/vectors/v2/envelope-proof.json", import.meta.url), "utf8")) as {
+const vector = JSON.parse(readFileSync(new URL("../../docs/vectors/envelope-proof.json", import.meta.url), "utf8")) as {
   proof: EnvelopeProofV2; chainFacts: ChainFactsV2; mutations: { target: "bundle" | "facts"; path: Path; value: unknown; code: string }[];
 };
 

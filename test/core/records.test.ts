@@ -1,4 +1,4 @@
-// Records v2 against docs/vectors/v2/records.json: hashes, stream ids, commitments, openings of every stored form,
+// Records v2 against docs/vectors/records.json: hashes, stream ids, commitments, openings of every stored form,
 // each mutation's code; commitments change with their salts; the event asset/stream rule.
 import t from "tap";
 import fc from "fast-check";
@@ -6,11 +6,11 @@ import { readFileSync } from "node:fs";
 import {
   bodyCommitment, checkRecord, eraseBody, erasePersonal, headerCanonical, personalCommitment, RecordError, recordHash, sealRecord, streamId,
   type FullRecord,
-} from "../../../core/index.ts";
+} from "../../core/index.ts";
 import { recordArb, saltArb } from "./arbitraries.ts";
 import { setPath, type Path } from "./vectors/paths.ts";
 
-const vectors = JSON.parse(readFileSync(new URL("../../../docs/vectors/v2/records.json", import.meta.url), "utf8")) as {
+const vectors = JSON.parse(readFileSync(new URL("../../docs/vectors/records.json", import.meta.url), "utf8")) as {
   records: { name: string; record: FullRecord; canonicalHeader: string; recordHash: string; streamId: string; bodyCommitment: string; personalCommitment?: string; openings: string }[];
   forms: { name: string; form: unknown; openings: string; recordHash: string }[];
   mutations: { record: number; path: Path; value: unknown; code: string; why: string }[];

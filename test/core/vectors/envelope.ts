@@ -1,5 +1,5 @@
 // Envelope vectors v2: the device chain and the service chain, each one envelope signed under domain version "2".
-import { buildEnvelopeV2, checkEnvelopeV2, envelopeDigestV2, envelopeDomainV2, recordHash } from "../../../../core/index.ts";
+import { buildEnvelopeV2, checkEnvelopeV2, envelopeDigestV2, envelopeDomainV2, recordHash } from "../../../core/index.ts";
 import { deviceRecords, serviceRecords, SERVICE_KEY, TEST_CHAIN_ID, TEST_CONTRACT, TEST_KEY, TEST_PRIVATE_KEY, SERVICE_PRIVATE_KEY } from "./inputs.ts";
 
 export const domainV2 = () => envelopeDomainV2(TEST_CHAIN_ID, TEST_CONTRACT);

@@ -1,6 +1,6 @@
 // fast-check generators of valid v2 records of every kind (sealed by sealRecord from generated fields and salts).
 import fc from "fast-check";
-import { buildSeriesBody, sealRecord, type FullRecord, type Kind, type Sample, type SealInput } from "../../../core/index.ts";
+import { buildSeriesBody, sealRecord, type FullRecord, type Kind, type Sample, type SealInput } from "../../core/index.ts";
 
 const hex = (bytes: number) => fc.uint8Array({ minLength: bytes, maxLength: bytes }).map((b) => "0x" + Buffer.from(b).toString("hex"));
 export const saltArb = hex(16), hashArb = hex(32), addressArb = hex(20);

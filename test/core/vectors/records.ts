@@ -3,7 +3,7 @@
 import {
   bodyCommitment, checkRecord, eraseBody, erasePersonal, headerCanonical, personalCommitment, RecordError, recordHash, streamId, stubOf,
   type FullRecord,
-} from "../../../../core/index.ts";
+} from "../../../core/index.ts";
 import { setPath, type Path } from "./paths.ts";
 import { deviceRecords, serviceRecords } from "./inputs.ts";
 
@@ -56,7 +56,7 @@ export function recordVectors() {
     if (got !== m.code) throw new Error(`record mutation ${m.path.join(".")} yields ${got}, not ${m.code}`);
   }
   return {
-    description: "v2 records (PROTOCOL-v2 §3–§6): recordHash = SHA-256(0x00 ‖ JCS(header)); the stream id and the commitments are recomputed from the openings. Two chains: the device (Hardhat #0) and the service key (Hardhat #1).",
+    description: "v2 records (PROTOCOL §3–§6): recordHash = SHA-256(0x00 ‖ JCS(header)); the stream id and the commitments are recomputed from the openings. Two chains: the device (Hardhat #0) and the service key (Hardhat #1).",
     records: all.map(({ name, record: r }) => ({
       name, record: r, canonicalHeader: headerCanonical(r.header), recordHash: recordHash(r.header),
       streamId: streamId(r.header.device, r.stream.salt, r.stream.name), bodyCommitment: bodyCommitment(r.salt, r.body),

@@ -1,7 +1,7 @@
-// The shared v2 test device emits envelopes that core/v2's own envelope check accepts, with both chains linked.
+// The shared v2 test device emits envelopes that core's own envelope check accepts, with both chains linked.
 import t from "tap";
-import { checkEnvelopeV2, envelopeDomainV2, recordHash } from "../../../core/index.ts";
-import { TestDeviceV2 } from "../../helpers/envelopes-v2.ts";
+import { checkEnvelopeV2, envelopeDomainV2, recordHash } from "../../core/index.ts";
+import { TestDeviceV2 } from "../helpers/envelopes.ts";
 
 const domain = envelopeDomainV2(31337, "0x5fbdb2315678afecb367f032d93f642f64180aa3");
 

@@ -1,7 +1,7 @@
 // Series helpers: buildSeriesBody and seriesSamples are inverse; the series rules and their codes.
 import t from "tap";
 import fc from "fast-check";
-import { buildSeriesBody, checkRecord, RecordError, seriesSamples, seriesTimeProblem, SeriesError, type Sample, type SeriesBody } from "../../../core/index.ts";
+import { buildSeriesBody, checkRecord, RecordError, seriesSamples, seriesTimeProblem, SeriesError, type Sample, type SeriesBody } from "../../core/index.ts";
 import { recordArb } from "./arbitraries.ts";
 import { deviceRecords } from "./vectors/inputs.ts";
 

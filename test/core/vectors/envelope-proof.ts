@@ -2,7 +2,7 @@
 import {
   ENVELOPE_PROOF_VERSION_V2, EnvelopeProofV2Schema, rangeProofFromSubtrees, toHex32, verifyEnvelopeProofV2,
   type ChainFactsV2,
-} from "../../../../core/index.ts";
+} from "../../../core/index.ts";
 import { deviceFacts, DEVICE_OFFSET, H, LOG_SIZE, vectorLog } from "./log.ts";
 import { setPath } from "./paths.ts";
 import type { BundleMutation } from "./bundle.ts";
@@ -40,7 +40,7 @@ export function envelopeProofVectors() {
     if (!r.checks.some((c) => c.code === m.code)) throw new Error(`envelope proof mutation ${m.path.join(".")} does not yield ${m.code}`);
   }
   return {
-    description: "Envelope proof v2 (PROTOCOL-v2 §11.1): the device envelope as leaves [3, 9) of the 15-leaf vector log, anchored by checkpoint 2; `target: \"bundle\"` mutations edit the proof.",
+    description: "Envelope proof v2 (PROTOCOL §11.1): the device envelope as leaves [3, 9) of the 15-leaf vector log, anchored by checkpoint 2; `target: \"bundle\"` mutations edit the proof.",
     proof, chainFacts, mutations: PROOF_MUTATIONS,
   };
 }

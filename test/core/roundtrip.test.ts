@@ -1,10 +1,10 @@
-// One spelling (PROTOCOL-v2 §4): decode → encode is the identity for every accepted record of every kind, and the
+// One spelling (PROTOCOL §4): decode → encode is the identity for every accepted record of every kind, and the
 // second spellings v1 accepted (ns=0;, locale "", text null, lone surrogates) are rejected with their paths.
 import t from "tap";
 import fc from "fast-check";
 import {
   canonicalString, checkRecord, RecordError, RecordOrStubSchema, RecordSchema, stubOf, type FullRecord,
-} from "../../../core/index.ts";
+} from "../../core/index.ts";
 import { recordArb } from "./arbitraries.ts";
 import { getPath, setPath, type Path } from "./vectors/paths.ts";
 

@@ -5,7 +5,7 @@ import { computeAddress } from "ethers/transaction";
 import { SigningKey } from "ethers/crypto";
 import {
   buildSeriesBody, encodeOpcValue, recordHash, sealRecord, type FullRecord, type Kind, type Sample, type SealInput,
-} from "../../../../core/index.ts";
+} from "../../../core/index.ts";
 
 export const TEST_PRIVATE_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 export const SERVICE_PRIVATE_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";

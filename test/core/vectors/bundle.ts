@@ -1,6 +1,6 @@
 // Bundle vectors v2: a full series record; a stub whose body was erased, with the erasure record's bundle; a
 // personal-erased event with its erasure; facts each verifies against, and single-field mutations with their codes.
-import { eraseBody, erasePersonal, verifyBundleV2, type BundleV2, type ChainFactsV2 } from "../../../../core/index.ts";
+import { eraseBody, erasePersonal, verifyBundleV2, type BundleV2, type ChainFactsV2 } from "../../../core/index.ts";
 import { bundleAt, deviceFacts, DEVICE_OFFSET, H, serviceFacts, SERVICE_OFFSET, vectorLog } from "./log.ts";
 import { setPath, type Path } from "./paths.ts";
 
@@ -98,7 +98,7 @@ export function bundleVectors() {
     return m;
   });
   return {
-    description: "Proof bundles v2 (PROTOCOL-v2 §10–§11) with the chain facts each verifies against and the openings it reports; single-field mutations of bundle or facts with the code each MUST produce.",
+    description: "Proof bundles v2 (PROTOCOL §10–§11) with the chain facts each verifies against and the openings it reports; single-field mutations of bundle or facts with the code each MUST produce.",
     ...fx,
     mutations: { full: mutate(fx.full, FULL_MUTATIONS), erased: mutate(fx.erased, ERASED_MUTATIONS), access: mutate(fx.access, ACCESS_MUTATIONS) },
   };

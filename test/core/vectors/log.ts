@@ -3,7 +3,7 @@
 import {
   assembleBundleV2, envelopeInclusionProofV2, leafHash, MerkleTree, recordHash, toHex32, type ChainFactsV2,
   type EnvelopeV2, type ErasureBundle, type RecordOrStub,
-} from "../../../../core/index.ts";
+} from "../../../core/index.ts";
 import { deviceEnvelope, serviceEnvelope } from "./envelope.ts";
 import { SERVICE_DEVICE, TEST_CHAIN_ID, TEST_CONTRACT, TEST_DEVICE } from "./inputs.ts";
 

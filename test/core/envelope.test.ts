@@ -6,10 +6,10 @@ import { SigningKey } from "ethers/crypto";
 import {
   buildEnvelopeV2, checkEnvelopeV2, EnvelopeV2Error, EnvelopeV2Schema, envelopeDigestV2, envelopeDomainV2, erasePersonal, recordHash, recoverEnvelopeSignerV2, sealRecord,
   type Eip712DomainV2, type EnvelopeV2, type FullRecord,
-} from "../../../core/index.ts";
+} from "../../core/index.ts";
 import { deviceRecords, salt, TEST_DEVICE } from "./vectors/inputs.ts";
 
-const vector = JSON.parse(readFileSync(new URL("../../../docs/vectors/v2/envelope.json", import.meta.url), "utf8"));
+const vector = JSON.parse(readFileSync(new URL("../../docs/vectors/envelope.json", import.meta.url), "utf8"));
 const domain = envelopeDomainV2(vector.domain.chainId, vector.domain.verifyingContract);
 const key = new SigningKey(vector.device.privateKey);
 const envelope: EnvelopeV2 = EnvelopeV2Schema.parse(vector.device.envelope) as EnvelopeV2;
