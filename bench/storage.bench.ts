@@ -28,7 +28,7 @@ const stats = (xs: number[], digits = 1) => {
   return { median: r(median), min: r(s[0]!), max: r(s.at(-1)!), rounds: xs.map(r) };
 };
 
-type Run = { samples: number; records: number; samplesPerSecond: number; sizes: Sizes };
+type Run = { samples: number; records: number; samplesPerSecond: number; retries: number; sizes: Sizes };
 
 const root = await mkdtemp(join(tmpdir(), "otledger-bench-storage-"));
 await chmod(root, 0o755);
@@ -65,6 +65,7 @@ try {
       netDatabaseBytesPerSample: stats(rs.map((r) => (r.sizes.database - emptyBytes) / r.samples)),
       tableBytesPerSample: Object.fromEntries(tables.map((t) => [t, stats(rs.map((r) => (r.sizes.tables[t] ?? 0) / r.samples))])),
       samplesPerSecond: stats(rs.map((r) => r.samplesPerSecond), 0),
+      shedRetries: rs.map((r) => r.retries),
     };
   };
   const v1 = runs.v1.length ? summary(runs.v1) : null, v2 = runs.v2.length ? summary(runs.v2) : null;
@@ -82,7 +83,7 @@ try {
   await rm(root, { recursive: true, force: true });
 }
 
-function child(codeRoot: string, protocol: 1 | 2, ownerUrl: string): Promise<{ samples: number; records: number; samplesPerSecond: number }> {
+function child(codeRoot: string, protocol: 1 | 2, ownerUrl: string): Promise<{ samples: number; records: number; samplesPerSecond: number; retries: number }> {
   return new Promise((ok, fail) => {
     const p = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", join(repo, "bench/storage/ingest-child.ts")], {
       env: {
