@@ -11,8 +11,9 @@ import { loadavg } from "node:os";
 import { Readable } from "node:stream";
 import { Wallet, keccak256, toUtf8Bytes } from "ethers";
 import { randomBytes } from "node:crypto";
-import { MerkleTree, toHex32 } from "../core/index.ts";
-import { buildEnvelopeV2, buildSeriesBody, envelopeDomainV2, recordHash, sealRecord, type FullRecord } from "../core/v2/index.ts";
+import {
+  buildEnvelopeV2, buildSeriesBody, envelopeDomainV2, MerkleTree, recordHash, sealRecord, toHex32, type FullRecord,
+} from "../core/index.ts";
 import type { ChainView } from "../auditor/audit/chain-view.ts";
 import { FindingLog } from "../auditor/audit/findings.ts";
 import { analyze, collectAndSign } from "../auditor/audit/run.ts";

@@ -15,15 +15,14 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { Wallet } from "ethers";
-import { canonicalString } from "../core/index.ts";
-import { recordHash, type EnvelopeV2 } from "../core/v2/index.ts";
+import { canonicalString, recordHash, type EnvelopeV2 } from "../core/index.ts";
 import { COLUMNS, rowText } from "../server/ingest/record-rows.ts";
 import { buildApp } from "../server/app.ts";
 import { loadConfig } from "../server/config.ts";
 import { enableAppLogin, migrate } from "../server/db/migrate.ts";
 import { startEmbeddedPostgres } from "../server/runtime/embedded-postgres.ts";
 import { startTestChain } from "../test/helpers/chain.ts";
-import { TestDeviceV2 as TestDevice } from "../test/helpers/envelopes-v2.ts";
+import { TestDeviceV2 as TestDevice } from "../test/helpers/envelopes.ts";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const AGENTS = Number(process.env.AGENTS ?? 4);

@@ -1,8 +1,5 @@
 // RFC 9162 hashing: SHA-256 with domain separation 0x00 for leaves and 0x01 for interior nodes.
 import { hash } from "node:crypto";
-import { canonicalBytes } from "./canonical.ts";
-import { toHex32, type Hex32 } from "./hex.ts";
-import type { Record } from "./record.ts";
 
 const LEAF_PREFIX = Buffer.from([0x00]);
 
@@ -27,14 +24,4 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   nodeScratch.set(left, 1);
   nodeScratch.set(right, 33);
   return sha256(nodeScratch);
-}
-
-/** Record hash as bytes: the leaf hash of the record's RFC 8785 canonical bytes. */
-export function recordHashBytes(record: Record): Buffer {
-  return leafHash(canonicalBytes(record));
-}
-
-/** Record hash as Hex32 — the value used as `prev`, as envelope leaves and as global log leaves. */
-export function recordHash(record: Record): Hex32 {
-  return toHex32(recordHashBytes(record));
 }

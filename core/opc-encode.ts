@@ -1,6 +1,8 @@
-// Conversions between native JS values (as node-opcua hands them out) and the exact JSON OpcValue form.
+// Conversions between native JS values (as node-opcua hands them out) and the exact JSON OpcValue form, in its
+// one spelling (PROTOCOL §4.5): NodeId without `ns=0;`, LocalizedText locale null rather than "", text "" rather
+// than null.
 import { EncodingError } from "./errors.ts";
-import { OPC_SCALARS, OpcValueSchema, type OpcDataType, type OpcValue } from "./opc-value.ts";
+import { OPC_SCALARS_V2, OpcValueV2Schema, type OpcDataTypeV2 as OpcDataType, type OpcValueV2 as OpcValue } from "./opc-value.ts";
 import { toTimestamp } from "./time.ts";
 
 function fail(t: string, raw: unknown, why: string): never {
@@ -44,10 +46,13 @@ function encodeScalar(t: OpcDataType, x: unknown): unknown {
     case "StatusCode":
       if (x !== null && typeof x === "object" && "value" in x) return (x as { value: number }).value >>> 0;
       return x;
-    case "NodeId": return x !== null && typeof x === "object" ? String(x) : x;
+    case "NodeId": {
+      const s = x !== null && typeof x === "object" ? String(x) : x;
+      return typeof s === "string" ? s.replace(/^ns=0;/, "") : s;
+    }
     case "LocalizedText": {
       const o = (x ?? {}) as { locale?: string | null; text?: string | null };
-      return { locale: o.locale ?? null, text: o.text ?? null };
+      return { locale: o.locale === "" ? null : o.locale ?? null, text: o.text ?? "" };
     }
     case "QualifiedName": {
       const o = (x ?? {}) as { ns?: number; namespaceIndex?: number; name?: string | null };
@@ -64,11 +69,11 @@ function encodeScalar(t: OpcDataType, x: unknown): unknown {
  */
 export function encodeOpcValue(t: OpcDataType | "Null", raw: unknown): OpcValue {
   if (t === "Null") return { t: "Null", v: null };
-  if (!Object.hasOwn(OPC_SCALARS, t)) fail(t, raw, "unsupported DataType");
+  if (!Object.hasOwn(OPC_SCALARS_V2, t)) fail(t, raw, "unsupported DataType");
   const isList = Array.isArray(raw) && !((t === "Int64" || t === "UInt64") && raw.length === 2 && typeof raw[0] === "number")
     || (ArrayBuffer.isView(raw) && !(t === "ByteString" && raw instanceof Uint8Array));
   const v = isList ? Array.from(raw as ArrayLike<unknown>, (x) => encodeScalar(t, x)) : encodeScalar(t, raw);
-  const parsed = OpcValueSchema.safeParse({ t, v });
+  const parsed = OpcValueV2Schema.safeParse({ t, v });
   if (!parsed.success) fail(t, raw, parsed.error.issues[0]?.message ?? "invalid");
   return parsed.data;
 }

@@ -1,12 +1,14 @@
-// OpcValue: an OPC UA Variant as exact JSON. JSON numbers only where a double carries the value exactly;
-// everything else is a string with one canonical spelling (docs/PROTOCOL.md §Value encoding).
+// OpcValue: an OPC UA Variant as exact JSON (PROTOCOL §4.5). JSON numbers only where a double carries the value
+// exactly; everything else is a string with one canonical spelling: NodeId grammar, LocalizedText locale
+// null-not-"" and text never null, and every string well-formed.
 import { z } from "zod";
-import { textSchema } from "./text.ts";
 import { TimestampSchema } from "./time.ts";
+import { NodeIdSchema } from "./nodeid.ts";
+import { ByteStringSchema, dispatched, GuidSchema, optionalText, wellFormedString } from "./strings.ts";
+
+export const MAX_OPC_ARRAY = 10_000;
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
-const MAX_ARRAY = 10_000;
-
 const DECIMAL = /^(0|-?[1-9][0-9]{0,19})$/;
 function decimalIn(min: bigint, max: bigint) {
   // zod runs refinements even after a failed regex: BigInt() must only see well-formed input.
@@ -20,12 +22,9 @@ const FloatValue = z.union([
   z.number().refine(notNegativeZero, 'negative zero is written "-0"').refine((v) => Math.fround(v) === v, "not a single-precision value"),
   z.enum(SPECIAL_FLOATS),
 ]);
-function isCanonicalBase64(s: string): boolean {
-  return /^[A-Za-z0-9+/]*={0,2}$/.test(s) && s.length % 4 === 0 && Buffer.from(s, "base64").toString("base64") === s;
-}
 
 /** The scalar JSON form of each supported OPC UA built-in DataType. */
-export const OPC_SCALARS = {
+export const OPC_SCALARS_V2 = {
   Boolean: z.boolean(),
   SByte: int(-128, 127),
   Byte: int(0, 255),
@@ -37,30 +36,47 @@ export const OPC_SCALARS = {
   UInt64: decimalIn(0n, 2n ** 64n - 1n),
   Float: FloatValue,
   Double: DoubleValue,
-  String: textSchema(0, 65_535),
+  String: wellFormedString(0, 65_535),
   DateTime: TimestampSchema,
-  Guid: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "expected a lowercase GUID"),
-  ByteString: z.string().max(1_048_576).refine(isCanonicalBase64, "expected canonical padded base64 (RFC 4648 §4)"),
+  Guid: GuidSchema,
+  ByteString: ByteStringSchema,
   StatusCode: int(0, 4294967295),
-  NodeId: textSchema(1, 4096),
-  LocalizedText: z.strictObject({ locale: textSchema(0, 256).nullable(), text: textSchema(0, 65_535).nullable() }),
-  QualifiedName: z.strictObject({ ns: int(0, 65535), name: textSchema(0, 4096) }),
+  NodeId: NodeIdSchema,
+  LocalizedText: z.strictObject({ locale: optionalText(256), text: wellFormedString(0, 65_535) }),
+  QualifiedName: z.strictObject({ ns: int(0, 65535), name: wellFormedString(0, 4096) }),
 } as const;
 
-export type OpcDataType = keyof typeof OPC_SCALARS;
-export const OPC_DATA_TYPES = Object.keys(OPC_SCALARS) as OpcDataType[];
+export type OpcDataTypeV2 = keyof typeof OPC_SCALARS_V2;
+export const OPC_DATA_TYPES_V2 = Object.keys(OPC_SCALARS_V2) as OpcDataTypeV2[];
+export const OpcDataTypeSchema = z.enum(OPC_DATA_TYPES_V2 as [OpcDataTypeV2, ...OpcDataTypeV2[]]);
 
-function variantOf<T extends OpcDataType>(t: T) {
-  const scalar = OPC_SCALARS[t];
-  return z.strictObject({ t: z.literal(t), v: z.union([scalar, z.array(scalar).max(MAX_ARRAY)]) });
+type Scalar<T extends OpcDataTypeV2> = z.infer<(typeof OPC_SCALARS_V2)[T]>;
+/** The `v` of a Variant of type T: one scalar or a one-dimensional array of up to 10,000 scalars. */
+export type OpcV<T extends OpcDataTypeV2 = OpcDataTypeV2> = Scalar<T> | Scalar<T>[];
+
+const arrays = new Map<OpcDataTypeV2, z.ZodType>();
+/** Schema of the `v` of DataType `t` (scalar or array, picked by shape so issues keep their element paths). */
+export function valueSchemaOf(t: OpcDataTypeV2): z.ZodType<OpcV> {
+  let array = arrays.get(t);
+  if (array === undefined) arrays.set(t, (array = z.array(OPC_SCALARS_V2[t]).max(MAX_OPC_ARRAY)));
+  const list = array;
+  return dispatched((x) => (Array.isArray(x) ? list : OPC_SCALARS_V2[t]) as z.ZodType<OpcV>);
 }
 
-/** `{ t, v }`: t names the DataType, v is a scalar or a one-dimensional array of scalars; `{ t: "Null", v: null }` is the empty Variant. */
-export const OpcValueSchema = z.discriminatedUnion("t", [
-  z.strictObject({ t: z.literal("Null"), v: z.null() }),
-  variantOf("Boolean"), variantOf("SByte"), variantOf("Byte"), variantOf("Int16"), variantOf("UInt16"),
-  variantOf("Int32"), variantOf("UInt32"), variantOf("Int64"), variantOf("UInt64"), variantOf("Float"),
-  variantOf("Double"), variantOf("String"), variantOf("DateTime"), variantOf("Guid"), variantOf("ByteString"),
-  variantOf("StatusCode"), variantOf("NodeId"), variantOf("LocalizedText"), variantOf("QualifiedName"),
-]);
-export type OpcValue = z.infer<typeof OpcValueSchema>;
+export type OpcValueV2 = { t: "Null"; v: null } | { [T in OpcDataTypeV2]: { t: T; v: OpcV<T> } }[OpcDataTypeV2];
+
+const NULL_VARIANT = z.strictObject({ t: z.literal("Null"), v: z.null() });
+const variants = new Map<OpcDataTypeV2, z.ZodType>();
+function variantOf(t: OpcDataTypeV2): z.ZodType {
+  let s = variants.get(t);
+  if (s === undefined) variants.set(t, (s = z.strictObject({ t: z.literal(t), v: valueSchemaOf(t) })));
+  return s;
+}
+
+/** `{ t, v }`, the sub-schema chosen by `t`; `{ t: "Null", v: null }` is the empty Variant. */
+export const OpcValueV2Schema: z.ZodType<OpcValueV2> = dispatched((x) => {
+  const t = (x as { t?: unknown } | null)?.t;
+  if (t === "Null") return NULL_VARIANT as z.ZodType<OpcValueV2>;
+  if (typeof t === "string" && Object.hasOwn(OPC_SCALARS_V2, t)) return variantOf(t as OpcDataTypeV2) as z.ZodType<OpcValueV2>;
+  return z.object({ t: z.enum(["Null", ...OPC_DATA_TYPES_V2]) }) as unknown as z.ZodType<OpcValueV2>; // fails at path t
+});

@@ -1,62 +1,61 @@
-// Records: the unit a device signs and the log stores. The zod schemas are the single source of the types.
+// Records as transmitted, stored and exported (PROTOCOL §3): a header plus openings. A full record carries
+// the stream descriptor, the body and its salt (and, for events, the personal opening unless it was erased);
+// a stub is the header alone, optionally with the stream descriptor.
 import { z } from "zod";
-import { AddressSchema, Hex32Schema } from "./hex.ts";
-import { OpcValueSchema } from "./opc-value.ts";
-import { textSchema } from "./text.ts";
-import { TimestampSchema } from "./time.ts";
+import { canonicalBytes } from "./canonical.ts";
+import {
+  AccessBodySchema, ErasureBodySchema, EventBodySchema, PersonalSchema, ReadingBodySchema,
+  type AccessBody, type ErasureBody, type EventBody, type Personal, type ReadingBody,
+} from "./bodies.ts";
+import { HeaderSchema, StreamDescriptorSchema, type Header, type Kind, type StreamDescriptor } from "./header.ts";
+import { SeriesBodySchema, type SeriesBody } from "./series.ts";
+import { dispatched, SaltSchema, type Salt } from "./strings.ts";
 
-const text = (max: number) => textSchema(0, max);
-const optionalText = (max: number) => textSchema(1, max).nullable();
+export const MAX_BODY_BYTES = 1_048_576;
 
-/** One sampled OPC UA value. `status` is the OPC UA StatusCode (uint32, 0 = Good). */
-export const ReadingBodySchema = z.strictObject({
-  tag: textSchema(1, 256),
-  nodeId: textSchema(1, 4096),
-  value: OpcValueSchema,
-  unit: optionalText(64),
-  status: z.number().int().min(0).max(4294967295),
-  sourceTs: TimestampSchema.nullable(),
-  serverTs: TimestampSchema.nullable(),
-});
-export type ReadingBody = z.infer<typeof ReadingBodySchema>;
-
-export const EVENT_TYPES = ["maintenance", "calibration", "alarm", "alarm_cleared", "inspection", "outage", "note"] as const;
-export const EventTypeSchema = z.enum(EVENT_TYPES);
-export type EventType = z.infer<typeof EventTypeSchema>;
-
-/** Where an event came from outside the device, e.g. a CMMS ticket: `{ system: "sap-pm", ref: "WO-4711" }`. */
-export const EventSourceSchema = z.strictObject({ system: textSchema(1, 128), ref: textSchema(1, 256) });
-
-/** A maintenance or process event. `source` is omitted (not null) when absent. */
-export const EventBodySchema = z.strictObject({
-  type: EventTypeSchema,
-  asset: optionalText(256),
-  workOrder: optionalText(128),
-  actor: optionalText(256),
-  text: text(4096),
-  source: EventSourceSchema.optional(),
-});
-export type EventBody = z.infer<typeof EventBodySchema>;
-
-const recordBase = {
-  v: z.literal(1),
-  device: AddressSchema,
-  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-  prev: Hex32Schema.nullable(),
-  ts: TimestampSchema,
+export type BodyOf = { reading: ReadingBody; series: SeriesBody; event: EventBody; erasure: ErasureBody; access: AccessBody };
+export type Body = BodyOf[Kind];
+export const BODY_SCHEMAS: { [K in Kind]: z.ZodType<BodyOf[K]> } = {
+  reading: ReadingBodySchema, series: SeriesBodySchema as z.ZodType<SeriesBody>, event: EventBodySchema,
+  erasure: ErasureBodySchema, access: AccessBodySchema,
 };
 
-/** A record. Unknown keys are rejected (never stripped): the hash covers exactly what was signed. */
-export const RecordSchema = z.discriminatedUnion("kind", [
-  z.strictObject({ ...recordBase, kind: z.literal("reading"), body: ReadingBodySchema }),
-  z.strictObject({ ...recordBase, kind: z.literal("event"), body: EventBodySchema }),
-]).superRefine((r, ctx) => {
-  if ((r.seq === 1) !== (r.prev === null)) {
-    ctx.addIssue({ code: "custom", path: ["prev"], message: "prev is null exactly when seq is 1" });
+/** A record with its body opening. `personal` + `personalSalt` only on events, both or neither (absent = erased). */
+export type FullRecord = { header: Header; stream: StreamDescriptor; salt: Salt; body: Body; personal?: Personal; personalSalt?: Salt };
+export type Stub = { header: Header; stream?: StreamDescriptor };
+export type RecordOrStub = FullRecord | Stub;
+
+export const isFull = (r: RecordOrStub): r is FullRecord => "body" in r;
+
+export const RecordSchema = z.strictObject({
+  header: HeaderSchema,
+  stream: StreamDescriptorSchema,
+  salt: SaltSchema,
+  body: z.unknown(),
+  personal: PersonalSchema.optional(),
+  personalSalt: SaltSchema.optional(),
+}).superRefine((r, ctx) => {
+  const parsed = BODY_SCHEMAS[r.header.kind].safeParse(r.body);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ["body", ...issue.path] } as never);
+    return;
   }
-});
-export type Record = z.infer<typeof RecordSchema>;
-/** Alias of Record for modules that also use the built-in Record<K, V> utility type. */
-export type LedgerRecord = Record;
-export type ReadingRecord = Extract<Record, { kind: "reading" }>;
-export type EventRecord = Extract<Record, { kind: "event" }>;
+  // Only a schema-valid body reaches canonicalization (it holds no lone surrogate, no NaN).
+  const bytes = canonicalBytes(r.body).length;
+  if (bytes > MAX_BODY_BYTES) ctx.addIssue({ code: "custom", path: ["body"], message: `body JCS is ${bytes} bytes, at most ${MAX_BODY_BYTES}`, input: bytes });
+  const isEvent = r.header.kind === "event";
+  for (const key of ["personal", "personalSalt"] as const) {
+    if (r[key] !== undefined && !isEvent) ctx.addIssue({ code: "custom", path: [key], message: `only events carry ${key}`, input: r[key] });
+  }
+  if (isEvent && (r.personal === undefined) !== (r.personalSalt === undefined)) {
+    const missing = r.personal === undefined ? "personal" : "personalSalt";
+    ctx.addIssue({ code: "custom", path: [missing], message: "personal and personalSalt are present together or erased together", input: undefined });
+  }
+}) as unknown as z.ZodType<FullRecord>;
+
+export const StubSchema: z.ZodType<Stub> = z.strictObject({ header: HeaderSchema, stream: StreamDescriptorSchema.optional() });
+
+const OPENING_KEYS = ["salt", "body", "personal", "personalSalt"];
+/** A full record when any opening key is present (so a lone `salt` is reported as a missing body), else a stub. */
+export const RecordOrStubSchema: z.ZodType<RecordOrStub> = dispatched((x) =>
+  x !== null && typeof x === "object" && OPENING_KEYS.some((k) => k in x) ? RecordSchema : StubSchema);

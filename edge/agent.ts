@@ -2,8 +2,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pino } from "pino";
-import type { EventBody } from "../core/index.ts";
-import { envelopeDomainV2, recordHash, type Eip712DomainV2, type FullRecord } from "../core/v2/index.ts";
+import type { FlatEvent as EventBody } from "./capture/event-draft.ts";
+import { envelopeDomainV2, recordHash, type Eip712DomainV2, type FullRecord } from "../core/index.ts";
 import { AlarmBook, type Alarm, type AlarmInput } from "./alarms.ts";
 import { OpcuaCapture, type CaptureBatch, type ConnectionState, type Logger } from "./capture/capture.ts";
 import { eventDraft } from "./capture/event-draft.ts";

@@ -17,7 +17,7 @@ const secretSource = z.strictObject({
 const DeadbandSchema = z.strictObject({ type: z.enum(["absolute", "percent"]), value: z.number().min(0) });
 
 /**
- * A tag's series window (PROTOCOL-v2 §4.1): samples are batched into one series record until `seconds` have
+ * A tag's series window (PROTOCOL §4.1): samples are batched into one series record until `seconds` have
  * passed since the window's first sample (by sample time, or by the agent's clock for a tag that went quiet) or
  * it holds `maxSamples` (at most 4,096, the series limit). 60 s gives a 1 Hz tag 60 samples per record.
  */
@@ -29,7 +29,7 @@ export const DEFAULT_WINDOW_CONFIG = { seconds: 60, maxSamples: 4096 };
 
 export const NodeSchema = z.strictObject({
   nodeId: z.string().min(1),
-  /** the stream name of the tag's records (PROTOCOL-v2 §3.2: 1–256 characters, not starting with "@") */
+  /** the stream name of the tag's records (PROTOCOL §3.2: 1–256 characters, not starting with "@") */
   tag: z.string().min(1).max(256).regex(/^[^@]/, "a tag name must not start with @ (reserved for @events, @access, @erasure)"),
   samplingInterval: z.number().int().min(0).max(3_600_000).default(1000),
   queueSize: z.number().int().min(1).max(100_000).default(100),

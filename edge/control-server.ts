@@ -5,16 +5,16 @@
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { z } from "zod";
-import { EventBodySchema, type EventBody } from "../core/index.ts";
+import { FlatEventSchema, type FlatEvent as EventBody } from "./capture/event-draft.ts";
 
 /** A manual event: core's event body with optional fields defaulted to null. */
 export const ManualEventSchema = z.strictObject({
-  type: EventBodySchema.shape.type,
-  asset: EventBodySchema.shape.asset.optional().default(null),
-  workOrder: EventBodySchema.shape.workOrder.optional().default(null),
-  actor: EventBodySchema.shape.actor.optional().default(null),
-  text: EventBodySchema.shape.text,
-  source: EventBodySchema.shape.source,
+  type: FlatEventSchema.shape.type,
+  asset: FlatEventSchema.shape.asset.optional().default(null),
+  workOrder: FlatEventSchema.shape.workOrder.optional().default(null),
+  actor: FlatEventSchema.shape.actor.optional().default(null),
+  text: FlatEventSchema.shape.text,
+  source: FlatEventSchema.shape.source,
   /** when it happened; defaults to now */
   at: z.iso.datetime().optional(),
 });

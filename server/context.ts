@@ -1,6 +1,6 @@
 // What the app's plugins share, decorated on the Fastify instance as `app.ledger` (the API routes use it too).
 import type pg from "pg";
-import type { Eip712DomainV2 } from "../core/v2/index.ts";
+import type { Eip712DomainV2 } from "../core/index.ts";
 import type { ChainConnection } from "./chain/connection.ts";
 import type { DeviceRegistry } from "./chain/registry.ts";
 import type { Config } from "./config.ts";

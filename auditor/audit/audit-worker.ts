@@ -1,7 +1,7 @@
 // Worker thread of the audit: parses and hashes record lines, and recovers envelope signers (secp256k1 recovery,
 // ~1.5 ms each), so the main thread only reads lines and keeps the results.
 import { parentPort } from "node:worker_threads";
-import { envelopeDomainV2, recoverEnvelopeSignerV2, type EnvelopeHeader } from "../../core/v2/index.ts";
+import { envelopeDomainV2, recoverEnvelopeSignerV2, type EnvelopeHeader } from "../../core/index.ts";
 import { packOutcomes, type PackedRecords } from "./record-batch.ts";
 import { processRecordText } from "./record-line.ts";
 

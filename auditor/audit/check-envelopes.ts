@@ -1,7 +1,6 @@
 // Envelopes: each signature verified once against the auditor's own EIP-712 domain (version "2"); each complete envelope's
 // records rebuilt into recordsRoot and lastHash.
-import { MerkleTree, toHex32 } from "../../core/index.ts";
-import { envelopeDomainV2, recoverEnvelopeSignerV2 } from "../../core/v2/index.ts";
+import { envelopeDomainV2, MerkleTree, recoverEnvelopeSignerV2, toHex32 } from "../../core/index.ts";
 import type { Collected, RecordEntry } from "./collect.ts";
 import type { FindingLog } from "./findings.ts";
 import type { Signers } from "./signatures.ts";

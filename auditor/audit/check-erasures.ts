@@ -1,4 +1,4 @@
-// Missing openings (PROTOCOL-v2 §7): a stub is *erased* iff the export holds an erasure record targeting it
+// Missing openings (PROTOCOL §7): a stub is *erased* iff the export holds an erasure record targeting it
 // (hash, device, seq), of scope "body", later in the log, signed by a key LedgerAnchor lists with the service role;
 // a personal-erased event likewise with scope "personal". Erased records are listed in the report, not findings.
 // In a full export a stub without such evidence is BODY_MISSING (the body was deleted or withheld without a

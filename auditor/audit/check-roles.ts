@@ -1,4 +1,4 @@
-// Key roles (LedgerAnchor v2 keyRole, PROTOCOL-v2 §4.4): access and erasure records are signed by service keys,
+// Key roles (LedgerAnchor v2 keyRole, PROTOCOL §4.4): access and erasure records are signed by service keys,
 // readings, series and events by device keys. A service key writing plant data, or a device key writing erasures
 // (so that a missing body would look erased), is a finding.
 import type { ChainDeviceStatus } from "../chain-facts.ts";

@@ -1,4 +1,4 @@
-// Stream chains (PROTOCOL-v2 §3.1–§3.2): per (device, stream id) streamSeq 1, 2, 3, … without gaps, streamPrev the
+// Stream chains (PROTOCOL §3.1–§3.2): per (device, stream id) streamSeq 1, 2, 3, … without gaps, streamPrev the
 // hash of the stream's previous record, records in time order; and one stream id per name of a device. Run per
 // device from checkDevices, so the per-stream maps live for one device at a time.
 import { toHex32 } from "../../core/index.ts";

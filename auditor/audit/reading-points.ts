@@ -1,6 +1,6 @@
 // Numeric samples of readings and series, kept only for the HTML report's plots (--html). Plots go per device and
 // stream name (the tag): a record's descriptor names it; without a descriptor there is nothing to label a plot with.
-import type { CheckedRecord, ReadingBody, SeriesBody } from "../../core/v2/index.ts";
+import type { CheckedRecord, ReadingBody, SeriesBody } from "../../core/index.ts";
 
 export type ReadingPoint = { device: string; tag: string; t: number; value: number };
 

@@ -1,7 +1,7 @@
 // Record outcomes packed for the trip from a worker to the main thread: hashes and numbers in two transferable
 // typed arrays, strings in one flat array, findings, readings and erasure claims only where there are any.
 // Cloning 512 small objects per batch cost the main thread more than hashing them did.
-import { KINDS } from "../../core/v2/index.ts";
+import { KINDS } from "../../core/index.ts";
 import type { Finding } from "./findings.ts";
 import { ENTRY_OPENINGS, type ErasureClaim, type ReadingPoint, type RecordOutcome } from "./record-line.ts";
 

@@ -1,8 +1,10 @@
 // One record line: its header validated and hashed exactly as received, compared with the stored hash, and its
-// openings checked against the header (core/v2 checkRecord). Runs on the main thread or on a worker
+// openings checked against the header (core checkRecord). Runs on the main thread or on a worker
 // (audit-worker.ts), so it returns plain data instead of touching shared state.
-import { toHex32 } from "../../core/index.ts";
-import { checkRecord, HeaderSchema, KINDS, RecordError, type CheckedRecord, type ErasureBody, type Header, type Kind } from "../../core/v2/index.ts";
+import {
+  checkRecord, HeaderSchema, KINDS, RecordError, toHex32, type CheckedRecord, type ErasureBody, type Header,
+  type Kind,
+} from "../../core/index.ts";
 import { RecordLineSchema } from "../format/lines.ts";
 import type { Finding, FindingCode } from "./findings.ts";
 import { recordHashOf } from "./record-hash.ts";
@@ -10,7 +12,7 @@ import { readingPoints, type ReadingPoint } from "./reading-points.ts";
 
 export type { ReadingPoint } from "./reading-points.ts";
 
-/** What a record's openings showed: PROTOCOL-v2 §3's three stored forms, or openings that do not open the header. */
+/** What a record's openings showed: PROTOCOL §3's three stored forms, or openings that do not open the header. */
 export const ENTRY_OPENINGS = ["full", "personal_erased", "stub", "invalid"] as const;
 export type EntryOpenings = (typeof ENTRY_OPENINGS)[number];
 
@@ -50,7 +52,7 @@ export type RecordOutcome = { entry: RecordEntry | null; findings: Finding[]; re
 const malformed = (message: string, lineNo: number, at: Partial<Finding> = {}): RecordOutcome =>
   ({ entry: null, readings: null, erasure: null, findings: [{ code: "EXPORT_MALFORMED", message, line: lineNo, ...at }] });
 
-/** core/v2 RecordError codes as audit findings; the core code stays in the evidence for the rarer ones. */
+/** core RecordError codes as audit findings; the core code stays in the evidence for the rarer ones. */
 const OPENING_FINDING: Record<RecordError["code"], FindingCode> = {
   body_commitment_mismatch: "BODY_COMMITMENT_MISMATCH",
   personal_commitment_mismatch: "PERSONAL_COMMITMENT_MISMATCH",
@@ -86,7 +88,7 @@ export function processRecordValue(value: unknown, where: string, lineNo: number
     h = checked.header;
     hash = Buffer.from(checked.hash.slice(2), "hex");
   } else {
-    // The header alone is hashed (PROTOCOL-v2 §6); it is closed, so one that fails its schema cannot be placed in
+    // The header alone is hashed (PROTOCOL §6); it is closed, so one that fails its schema cannot be placed in
     // either chain and the line is malformed. One that parses keeps its place in both chains though its openings fail.
     const header = HeaderSchema.safeParse(line.record.header);
     if (!header.success) {

@@ -4,7 +4,7 @@ import type { AuditReport } from "./run.ts";
 const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
 const n = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
-/** What the records' openings showed (PROTOCOL-v2 §3): full, erased with evidence, and what lacks it. */
+/** What the records' openings showed (PROTOCOL §3): full, erased with evidence, and what lacks it. */
 export function openingsLine(r: AuditReport): string {
   const o = r.openings;
   const parts = [`${o.full} full`, `${o.erased} erased (with erasure evidence)`];

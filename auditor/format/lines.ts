@@ -2,7 +2,7 @@
 import { z } from "zod";
 
 export const EXPORT_FORMAT = "otledger.export/2";
-/** The protocol (docs/design/PROTOCOL-v2.md) whose records the stream carries. */
+/** The protocol (docs/PROTOCOL.md) whose records the stream carries. */
 export const EXPORT_PROTOCOL_VERSION = "2";
 export const LEAVES_CHUNK_MAX = 4096;
 
@@ -84,7 +84,7 @@ export const EnvelopeLineSchema = z.object({
 
 /**
  * The record is the stored v2 form (full record, personal-erased event or stub). The line schema leaves it
- * untyped: record-line.ts parses its header strictly and checks its openings with core/v2's checkRecord, so a
+ * untyped: record-line.ts parses its header strictly and checks its openings with core's checkRecord, so a
  * record whose openings fail still counts in both chains (its header is what the leaf commits to).
  */
 export const RecordLineSchema = z.object({

@@ -1,11 +1,11 @@
 // `otledger verify <file.json>`: one proof bundle (otledger.bundle/2) or envelope proof (otledger.envelope-proof/2),
-// checked with core/v2's verifyBundleV2 / verifyEnvelopeProofV2 against facts read from LedgerAnchor v2, plus the
+// checked with core's verifyBundleV2 / verifyEnvelopeProofV2 against facts read from LedgerAnchor v2, plus the
 // auditor's succession check (a retired contract's checkpoints past lastValidCheckpoint are not trusted).
 import { readFile } from "node:fs/promises";
 import {
   BundleV2Schema, chainFactsQueryV2, ENVELOPE_PROOF_VERSION_V2, envelopeChainFactsQueryV2, EnvelopeProofV2Schema, verifyBundleV2,
   verifyEnvelopeProofV2, type ChainFactsV2, type RecordOpenings,
-} from "../../core/v2/index.ts";
+} from "../../core/index.ts";
 import { ChainError, connectLedgerAnchor, type LedgerAnchorReader, type Succession } from "../chain-facts.ts";
 import { InputError } from "../format/input-error.ts";
 import { readChainFactsV2 } from "./read-facts.ts";
@@ -110,7 +110,7 @@ async function verifyEnvelopeProofObject(raw: unknown, rpc: string): Promise<Ver
 
 const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x)));
 
-/** What a reader of the record can open, in words (PROTOCOL-v2 §11 "Openings"). */
+/** What a reader of the record can open, in words (PROTOCOL §11 "Openings"). */
 const OPENINGS_TEXT: Record<RecordOpenings, string> = {
   full: "full — every opening (body, and for events the personal fields) verifies",
   personal_erased: "personal_erased — the body verifies; the event's personal opening is absent",

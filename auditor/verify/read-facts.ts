@@ -1,6 +1,6 @@
-// Reads the chain facts verifyBundleV2 / verifyEnvelopeProofV2 need (PROTOCOL-v2 §11): a handful of LedgerAnchor
+// Reads the chain facts verifyBundleV2 / verifyEnvelopeProofV2 need (PROTOCOL §11): a handful of LedgerAnchor
 // reads per subject (the record, and the erasure record when a bundle carries one), nothing per ledger size.
-import { chainFactsQueryV2, type ChainFactsQueryV2, type ChainFactsV2 } from "../../core/v2/index.ts";
+import { chainFactsQueryV2, type ChainFactsQueryV2, type ChainFactsV2 } from "../../core/index.ts";
 import { CHECKPOINT_ANCHORED_TOPIC } from "../audit/chain-view.ts";
 import type { LedgerAnchorReader } from "../chain-facts.ts";
 

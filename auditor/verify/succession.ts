@@ -1,8 +1,8 @@
-// The `succession` check of `otledger verify` (LedgerAnchor v2 successor(), PROTOCOL-v2 §9): once the admin has
+// The `succession` check of `otledger verify` (LedgerAnchor v2 successor(), PROTOCOL §9): once the admin has
 // retired a contract with setSuccessor(successor, lastValidCheckpoint), its checkpoints above lastValidCheckpoint
 // are not trusted (the anchorer key may have been stolen), and records anchored only there are to be verified
 // against the successor. core's verifier is pure and knows nothing of successors: this check is the auditor's.
-import type { CheckNameV2, CheckV2 } from "../../core/v2/index.ts";
+import type { CheckNameV2, CheckV2 } from "../../core/index.ts";
 import type { Succession } from "../chain-facts.ts";
 
 export type SuccessionCode = "checkpoint_past_succession";

@@ -39,6 +39,7 @@ const tags = Array.from({ length: TAGS }, (_, i) => `TT-${String(i + 1).padStart
 // Pre-built request bodies per agent (built and signed before the clock starts).
 let bodies: string[][];
 if (PROTOCOL === 1) {
+  // ROOT is the v1 worktree here: its test/helpers/envelopes.ts is v1's builder (this tree's is v2's).
   const { TestDevice, readingRecord } = await load("test/helpers/envelopes.ts");
   const make = (a: string, s: number, p: string | null) => readingRecord(a, s, p, tags[(s - 1) % TAGS]);
   const devices = Array.from({ length: AGENTS }, () => new TestDevice());
@@ -46,7 +47,7 @@ if (PROTOCOL === 1) {
   const perAgent = TAGS * 60 * MINUTES;
   bodies = devices.map((d) => Array.from({ length: Math.ceil(perAgent / 250) }, (_, i) => JSON.stringify(d.envelope(domain, Math.min(250, perAgent - i * 250), { make }))));
 } else {
-  const { TestDeviceV2 } = await load("test/helpers/envelopes-v2.ts");
+  const { TestDeviceV2 } = await load("test/helpers/envelopes.ts");
   const devices = Array.from({ length: AGENTS }, () => new TestDeviceV2());
   for (const d of devices) await (await registrar.getFunction("registerDevice")(d.address, ZeroHash)).wait();
   // One envelope per agent-minute: one 60-sample series of each tag.

@@ -9,7 +9,8 @@ import {
   AttributeIds, ClientMonitoredItem, MessageSecurityMode, DataChangeFilter, DataChangeTrigger, DeadbandType, TimestampsToReturn, makeBrowsePath,
   type ClientSession, type ClientSubscription, type DataValue, type OPCUAClient, type Variant,
 } from "node-opcua";
-import { toTimestamp, type EventBody } from "../../core/index.ts";
+import { toTimestamp } from "../../core/index.ts";
+import type { FlatEvent as EventBody } from "./event-draft.ts";
 import type { AgentConfig, NodeConfig } from "../config.ts";
 import type { CapturedSample, EventDraft } from "../spool/types.ts";
 import { eventDraft } from "./event-draft.ts";

@@ -6,7 +6,8 @@
  * Each row becomes an event with source {system: "cmms-csv", ref: <work order or row number>}.
  */
 import { parse } from "csv-parse/sync";
-import { EventTypeSchema, type EventBody } from "../../core/index.ts";
+import { EventTypeSchema } from "../../core/index.ts";
+import type { FlatEvent as EventBody } from "./event-draft.ts";
 
 const ALIASES: { [K in "type" | "asset" | "workOrder" | "actor" | "text" | "at"]: string[] } = {
   type: ["type", "event_type", "kind"],

@@ -4,7 +4,8 @@
  * "alarm" when a condition becomes active, "alarm_cleared" when it returns to inactive.
  */
 import { AttributeIds, constructEventFilter, type ClientSession, type Variant } from "node-opcua";
-import type { EventBody, EventType } from "../../core/index.ts";
+import type { EventType } from "../../core/index.ts";
+import type { FlatEvent as EventBody } from "./event-draft.ts";
 
 /** Field order is the order of the values node-opcua hands back. */
 export const EVENT_FIELDS = [

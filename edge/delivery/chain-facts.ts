@@ -4,7 +4,7 @@
  */
 import { Contract, JsonRpcProvider, type Log } from "ethers";
 import { ledgerAnchorAbi } from "../../core/ledger-anchor-artifact.ts";
-import { chainFactsQueryV2, envelopeChainFactsQueryV2, type BundleV2, type ChainFactsV2, type EnvelopeProofV2 } from "../../core/v2/index.ts";
+import { chainFactsQueryV2, envelopeChainFactsQueryV2, type BundleV2, type ChainFactsV2, type EnvelopeProofV2 } from "../../core/index.ts";
 
 type ChainFacts = ChainFactsV2;
 /** LedgerAnchor v2's KeyRole enum (ILedgerAnchor.sol): Device = 0, Service = 1. */

@@ -1,10 +1,10 @@
 /**
- * Self-audit of one acknowledged envelope with a single envelope proof (PROTOCOL-v2 §11.1,
+ * Self-audit of one acknowledged envelope with a single envelope proof (PROTOCOL §11.1,
  * otledger.envelope-proof/2): the agent rehashes the headers of the records it still holds in its spool, checks
  * them against the proof's leaves in order, and runs core's verifyEnvelopeProofV2 (recordsRoot, its own signature, the range proof against the root read from
  * LedgerAnchor, the revocation rule) with chain facts it reads itself.
  */
-import { EnvelopeProofV2Schema, recordHash, verifyEnvelopeProofV2, type ChainFactsV2 as ChainFacts, type FullRecord } from "../../core/v2/index.ts";
+import { EnvelopeProofV2Schema, recordHash, verifyEnvelopeProofV2, type ChainFactsV2 as ChainFacts, type FullRecord } from "../../core/index.ts";
 import type { AwaitingAudit } from "../spool/spool.ts";
 import type { ChainFactsReader } from "./chain-facts.ts";
 import type { LedgerClient } from "./ledger-client.ts";

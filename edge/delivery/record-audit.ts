@@ -3,7 +3,7 @@
  * verifyBundleV2): the
  * fallback for delivered records the spool holds no envelope receipt for.
  */
-import { BundleV2Schema, verifyBundleV2, type ChainFactsV2 as ChainFacts } from "../../core/v2/index.ts";
+import { BundleV2Schema, verifyBundleV2, type ChainFactsV2 as ChainFacts } from "../../core/index.ts";
 import type { AwaitingAudit } from "../spool/spool.ts";
 import type { ChainFactsReader } from "./chain-facts.ts";
 import type { EnvelopeVerdict } from "./envelope-audit.ts";

@@ -5,7 +5,7 @@
  * Only verified records are purged from the spool. A record not anchored within the SLA, or a proof that fails
  * verification, raises an alarm.
  */
-import type { ChainFactsV2 as ChainFacts } from "../../core/v2/index.ts";
+import type { ChainFactsV2 as ChainFacts } from "../../core/index.ts";
 import type { Logger } from "../capture/capture.ts";
 import type { AwaitingAudit, Spool } from "../spool/spool.ts";
 import type { ChainFactsReader } from "./chain-facts.ts";

@@ -5,7 +5,7 @@
  * the ledger's expected seq; anything else is alarmed and retried with the same backoff (e.g. a device not
  * enrolled yet: each attempt costs the ledger a signature check). New records never cut a backoff short.
  */
-import { buildEnvelopeV2, type Eip712DomainV2, type EnvelopeSigner, type EnvelopeV2, type FullRecord } from "../../core/v2/index.ts";
+import { buildEnvelopeV2, type Eip712DomainV2, type EnvelopeSigner, type EnvelopeV2, type FullRecord } from "../../core/index.ts";
 import type { Logger } from "../capture/capture.ts";
 import type { Spool, SpooledRecord } from "../spool/spool.ts";
 import type { Backoff } from "./backoff.ts";

@@ -8,7 +8,7 @@
  * Life of a record: pending → sent (receipt from the ledger) → purged (inclusion in an anchored checkpoint
  * verified by the self-audit). Pending records are never dropped: each is a link of two chains.
  *
- * Time order within a stream (PROTOCOL-v2 §3.1: a record's `from` ≥ its predecessor's `to`): samples of an open
+ * Time order within a stream (PROTOCOL §3.1: a record's `from` ≥ its predecessor's `to`): samples of an open
  * window are sorted by time at sealing, so a source timestamp going backwards inside a window is harmless. A
  * sample older than the stream's sealed head cannot enter the stream at all: it is recorded, with its value,
  * status and timestamps, as a `note` event in `@events` (counted as lateSamples, alarmed), never dropped.
@@ -24,8 +24,10 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { toTimestamp, type Hex32 } from "../../core/index.ts";
-import { EVENTS_STREAM, recordHash, sealRecord, type FullRecord, type OpcDataTypeV2, type OpcValueV2, type Sample } from "../../core/v2/index.ts";
+import {
+  EVENTS_STREAM, recordHash, sealRecord, toTimestamp, type FullRecord, type Hex32, type OpcDataTypeV2,
+  type OpcValueV2, type Sample,
+} from "../../core/index.ts";
 import { migrate, RecordState } from "./schema.ts";
 import {
   DEFAULT_WINDOW, SpoolError,
@@ -40,7 +42,7 @@ type StreamRow = { name: string; salt: string; stream_seq: number; stream_prev: 
 type WindowRow = { stream: string; node_id: string; unit: string | null; data_type: string | null; opened_ms: number; first_t: number; count: number };
 type Body = SealedBody | { kind: "event"; from: string; to: string; body: EventDraft["body"]; personal: EventDraft["personal"] };
 
-/** Stream of an event: `@events/<asset>`, `@events` without one (PROTOCOL-v2 §3.2). */
+/** Stream of an event: `@events/<asset>`, `@events` without one (PROTOCOL §3.2). */
 export const eventStreamOf = (asset: string | null): string => (asset === null ? EVENTS_STREAM : `${EVENTS_STREAM}/${asset}`);
 /** Identity of a sample: a repeat with identical time, server time, status and value is a redelivery. */
 export const sampleKey = (s: Pick<CapturedSample, "t" | "serverTs" | "status" | "value">): string => `${s.t}|${s.serverTs}|${s.status}|${JSON.stringify(s.value)}`;
@@ -138,7 +140,7 @@ export class Spool {
   private stream(name: string): StreamRow {
     const row = this.st.stream!.get(name) as StreamRow | undefined;
     if (row) return row;
-    // the salt is chosen once, when the stream starts, and kept for its life (PROTOCOL-v2 §3.2)
+    // the salt is chosen once, when the stream starts, and kept for its life (PROTOCOL §3.2)
     const salt = this.opts.salt();
     this.st.newStream!.run(name, salt);
     return { name, salt, stream_seq: 0, stream_prev: null, last_to_ms: null, last_key: null };

@@ -1,6 +1,5 @@
 /** Shapes the spool hands out and takes in (protocol v2: samples into series windows, events, sealed records). */
-import type { Hex32 } from "../../core/index.ts";
-import type { EventBody, FullRecord, OpcValueV2, Personal } from "../../core/v2/index.ts";
+import type { EventBody, FullRecord, Hex32, OpcValueV2, Personal } from "../../core/index.ts";
 
 /** FULL: each commit fsyncs (survives power loss); NORMAL (WAL): survives process crashes, not power loss. */
 export type SpoolSync = "FULL" | "NORMAL";
@@ -10,7 +9,7 @@ export type WindowConfig = { seconds: number; maxSamples: number };
 export const DEFAULT_WINDOW: WindowConfig = { seconds: 60, maxSamples: 4096 };
 
 /**
- * One captured sample of a tag (PROTOCOL-v2 §4.1). `t` is its OPC UA source timestamp, else its server timestamp,
+ * One captured sample of a tag (PROTOCOL §4.1). `t` is its OPC UA source timestamp, else its server timestamp,
  * else the agent's receive time (epoch ms); `serverTs` null when the server sent none.
  */
 export interface CapturedSample {

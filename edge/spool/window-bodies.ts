@@ -1,5 +1,5 @@
 /**
- * What a sealed window becomes (PROTOCOL-v2 §4.1–4.2): the bodies and spans of the records that hold its samples,
+ * What a sealed window becomes (PROTOCOL §4.1–4.2): the bodies and spans of the records that hold its samples,
  * in time order. Pure: the spool assigns seq, stream position and salts.
  *
  *  - two or more samples with a data type → one `series` (buildSeriesBody; sorted by time, capture order kept
@@ -7,8 +7,9 @@
  *  - a single sample → a `reading` (a one-off value, e.g. a state that changed once in the window);
  *  - samples that are all empty Variants (no data type to name the series by) → one `reading` each.
  */
-import { buildSeriesBody, type OpcDataTypeV2, type ReadingBody, type Sample, type SeriesBody } from "../../core/v2/index.ts";
-import { toTimestamp } from "../../core/index.ts";
+import {
+  buildSeriesBody, toTimestamp, type OpcDataTypeV2, type ReadingBody, type Sample, type SeriesBody,
+} from "../../core/index.ts";
 
 export type WindowMeta = { nodeId: string; unit: string | null; dataType: OpcDataTypeV2 | null };
 export type SealedBody =

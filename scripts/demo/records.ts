@@ -1,7 +1,7 @@
-// Protocol v2 records as the API answers them (PROTOCOL-v2 §3): `{ header, stream, salt, body, personal?,
+// Protocol v2 records as the API answers them (PROTOCOL §3): `{ header, stream, salt, body, personal?,
 // personalSalt? }`, or a stub `{ header }`. The demo reads them through these few helpers, so no step reaches
 // into a v1 shape, and it measures what v2 changed: samples per series record, and what a stub discloses.
-import { checkRecord, isFull, stubOf, type FullRecord, type RecordOrStub, type SeriesBody } from "../../core/v2/index.ts";
+import { checkRecord, isFull, stubOf, type FullRecord, type RecordOrStub, type SeriesBody } from "../../core/index.ts";
 import { expect } from "./api.ts";
 import type { DemoLedger } from "./ledger.ts";
 

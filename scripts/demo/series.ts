@@ -1,7 +1,7 @@
 // What v2 stores: one series record per tag and window. The auditor (full scope) lists the device's series, picks
 // the fullest, reads it back sample by sample from GET /v1/records/{hash}/samples, and checks the `tag` filter
 // returns that tag's stream only.
-import { isFull, type FullRecord, type SeriesBody } from "../../core/v2/index.ts";
+import { isFull, type FullRecord, type SeriesBody } from "../../core/index.ts";
 import { expect } from "./api.ts";
 import type { DemoLedger } from "./ledger.ts";
 import { allRecords, kindOf, sampleCount, seriesFigures, streamOf, type Item, type SeriesFigures } from "./records.ts";

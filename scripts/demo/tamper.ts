@@ -4,7 +4,7 @@
 // record hash intact and is caught by the body commitment instead.
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { SeriesBody } from "../../core/v2/index.ts";
+import type { SeriesBody } from "../../core/index.ts";
 import { exportBundleCommand } from "../../auditor/export/command.ts";
 import { auditBundle, verifyFile } from "./auditor.ts";
 import { waitFullyAnchored } from "./chain.ts";

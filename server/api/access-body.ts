@@ -1,8 +1,8 @@
 // An access entry (who read which route with which filter) as the body of a v2 access record
-// (PROTOCOL-v2 §4.4, AccessBodySchema): principal "<role>:<name>", the route pattern, and a flat filter whose
+// (PROTOCOL §4.4, AccessBodySchema): principal "<role>:<name>", the route pattern, and a flat filter whose
 // values are scalars. Request metadata travels in filter keys starting with "@" (query parameters never do).
 import { createHash } from "node:crypto";
-import { MAX_FILTER_KEYS, type AccessBody } from "../../core/v2/index.ts";
+import { MAX_FILTER_KEYS, type AccessBody } from "../../core/index.ts";
 
 export type AccessEntry = { principal: { id: number; name: string; role: string }; route: string; filter: Record<string, unknown>; count: number; at: Date; requestId: string };
 type FilterValue = AccessBody["filter"][string];

@@ -1,5 +1,5 @@
 // The access log: every partner/auditor read becomes a v2 record of kind "access" in stream "@access"
-// (PROTOCOL-v2 §3.2, §4.4), signed by the service key (LedgerAnchor role service, registered with
+// (PROTOCOL §3.2, §4.4), signed by the service key (LedgerAnchor role service, registered with
 // registerServiceKey) and appended to the global log through ingest's own path — verifyEnvelope (core's
 // checkEnvelopeV2: openings, chains, signature) and storeEnvelope (device and stream heads, log lock, leaves) —
 // so access history is anchored and verifiable like the data. Concurrent reads are group-committed: one envelope
@@ -9,8 +9,9 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { Wallet } from "ethers";
-import { ACCESS_STREAM, buildEnvelopeV2, recordHash, sealRecord, type Eip712DomainV2, type FullRecord } from "../../core/v2/index.ts";
-import type { Hex32 } from "../../core/index.ts";
+import {
+  ACCESS_STREAM, buildEnvelopeV2, recordHash, sealRecord, type Eip712DomainV2, type FullRecord, type Hex32,
+} from "../../core/index.ts";
 import { bytesToHex, hexToBytes } from "../db/bytes.ts";
 import { IngestError } from "../ingest/errors.ts";
 import { storeEnvelope } from "../ingest/store.ts";

@@ -1,7 +1,7 @@
-// Envelope proof v2 (docs/design/PROTOCOL-v2.md §11.1) for a stored envelope: its record hashes are the log leaves
+// Envelope proof v2 (docs/PROTOCOL.md §11.1) for a stored envelope: its record hashes are the log leaves
 // [first_index, first_index + count), proven at once by a range proof (§7.1) from O(log n) stored subtrees.
 import type pg from "pg";
-import { ENVELOPE_PROOF_VERSION_V2, EnvelopeProofV2Schema, type EnvelopeProofV2 } from "../../core/v2/index.ts";
+import { ENVELOPE_PROOF_VERSION_V2, EnvelopeProofV2Schema, type EnvelopeProofV2 } from "../../core/index.ts";
 import type { ChainConnection } from "../chain/connection.ts";
 import { bytesToHex, hexToBytes } from "../db/bytes.ts";
 import { storedRangeProof } from "../log/merkle-store.ts";

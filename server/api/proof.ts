@@ -1,10 +1,10 @@
-// Proof bundle v2 (docs/design/PROTOCOL-v2.md §10) for a stored record, against an anchored checkpoint: the
+// Proof bundle v2 (docs/PROTOCOL.md §10) for a stored record, against an anchored checkpoint: the
 // record in its stored form (full, personal-erased or stub), the envelope proof from the envelope's leaves, the
 // log proof from O(log n) stored subtree hashes. A record whose openings were erased carries the bundle of the
 // erasure record that explains it (when that record is in the same checkpoint), so a verifier reports "erased"
 // rather than "stub".
 import type pg from "pg";
-import { assembleBundleV2, envelopeInclusionProofV2, isFull, type BundleV2, type ErasureBundle } from "../../core/v2/index.ts";
+import { assembleBundleV2, envelopeInclusionProofV2, isFull, type BundleV2, type ErasureBundle } from "../../core/index.ts";
 import type { ChainConnection } from "../chain/connection.ts";
 import { bytesToHex } from "../db/bytes.ts";
 import { storedInclusionProof } from "../log/merkle-store.ts";

@@ -5,7 +5,7 @@
 // through the join's r.device = e.device) and records by envelope.
 import type pg from "pg";
 import { hexToBytes } from "../db/bytes.ts";
-import type { EventBody } from "../../core/v2/index.ts";
+import type { EventBody } from "../../core/index.ts";
 import { Params, scopeCondition, type Scope } from "./scope.ts";
 import type { DataKind } from "./schemas-common.ts";
 import { STORED_COLUMNS, storedRecordJson, type StoredColumns } from "./stored-record.ts";
@@ -16,7 +16,7 @@ export type RecordRow = StoredColumns & { leaf_index: number; hash: Buffer };
 /** Records with their envelope; `LEAF_INDEX` is the record's global index. */
 export const RECORDS_FROM = "envelopes e JOIN records r ON r.envelope_id = e.id AND r.device = e.device";
 export const LEAF_INDEX = "(e.first_index + (r.seq - e.first_seq))";
-/** Envelopes hold at most this many records (docs/design/PROTOCOL-v2.md §8): bounds first_index for a cursor. */
+/** Envelopes hold at most this many records (docs/PROTOCOL.md §8): bounds first_index for a cursor. */
 const MAX_ENVELOPE = 4096;
 
 /** "index > cursor", with a bound on e.first_index an index scan can start from. */

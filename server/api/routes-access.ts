@@ -2,7 +2,7 @@
 // the service key, with their anchoring.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { AccessBody } from "../../core/v2/index.ts";
+import type { AccessBody } from "../../core/index.ts";
 import { hexToBytes } from "../db/bytes.ts";
 import type { AccessLog } from "./access-log.ts";
 import { latestAnchored } from "./checkpoints-db.ts";

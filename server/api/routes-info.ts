@@ -1,7 +1,7 @@
 // GET /v1/info (public): what agents and auditors configure themselves from.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { BUNDLE_VERSION_V2, EIP712_TYPES, envelopeDomainV2 } from "../../core/v2/index.ts";
+import { BUNDLE_VERSION_V2, EIP712_TYPES, envelopeDomainV2 } from "../../core/index.ts";
 import { EXPORT_FORMAT, PROTOCOL_VERSION } from "./export-stream.ts";
 import { apiErrors } from "./schemas-common.ts";
 

@@ -1,6 +1,6 @@
 // GET /v1/records, /v1/records/{hash}, /v1/records/{hash}/samples, /v1/records/{hash}/proof — within the
 // caller's scope. Records are answered in their stored v2 form (full, personal-erased or stub).
-import { BundleV2Schema } from "../../core/v2/index.ts";
+import { BundleV2Schema } from "../../core/index.ts";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { bytesToHex } from "../db/bytes.ts";
 import { READERS } from "./auth.ts";
@@ -66,7 +66,7 @@ export const recordRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get("/records/:hash/proof", {
     config,
     schema: {
-      tags: ["records"], operationId: "getRecordProof", summary: "Proof bundle otledger.bundle/2 (docs/design/PROTOCOL-v2.md §10) against the latest or a given anchored checkpoint",
+      tags: ["records"], operationId: "getRecordProof", summary: "Proof bundle otledger.bundle/2 (docs/PROTOCOL.md §10) against the latest or a given anchored checkpoint",
       description: "200: the bundle (the record in its stored form), verifiable offline with verifyBundleV2 against chain facts listed by chainFactsQueryV2. 202: the record is not anchored yet; the answer names the checkpoint that will cover it.",
       security, params: HashParams, querystring: ProofQuery,
       response: { 200: BundleV2Schema, 202: PendingProof, ...readerErrors(INPUT_ERRORS, { 400: ["tree_size_not_anchored", "record_not_in_tree"], 404: ["not_found"] }) },

@@ -1,6 +1,6 @@
 // GET /v1/records/{hash}/samples: the samples of a stored series or reading, decoded from its body with
 // core's seriesSamples (t_i = header.from + Σ dt), so every time is the one the device signed.
-import { seriesSamples, type Header, type ReadingBody, type Sample, type SeriesBody } from "../../core/v2/index.ts";
+import { seriesSamples, type Header, type ReadingBody, type Sample, type SeriesBody } from "../../core/index.ts";
 import { ApiError } from "./errors.ts";
 import type { RecordWithEnvelope } from "./records-query.ts";
 import { storedRecord } from "./stored-record.ts";

@@ -1,6 +1,6 @@
-// Record query and answer schemas (v2: records in their stored form, PROTOCOL-v2 §3).
+// Record query and answer schemas (v2: records in their stored form, PROTOCOL §3).
 import { z } from "zod";
-import { EventTypeSchema, HeaderSchema, OpcDataTypeSchema, PersonalSchema, SaltSchema, StreamDescriptorSchema } from "../../core/v2/index.ts";
+import { EventTypeSchema, HeaderSchema, OpcDataTypeSchema, PersonalSchema, SaltSchema, StreamDescriptorSchema } from "../../core/index.ts";
 import { AddressParam, Hex32Param, Instant, InstantOut, Kind, Limit, queryObject, Site, Text, TreeSize } from "./schemas-common.ts";
 
 export const Cursor = z.string().regex(/^\d{1,15}$/, "expected a cursor returned as nextCursor");
@@ -28,10 +28,10 @@ export const StoredRecordSchema = z.object({
   header: HeaderSchema,
   stream: StreamDescriptorSchema.optional(),
   salt: SaltSchema.optional(),
-  body: z.record(z.string(), z.unknown()).optional().describe("the body opening (PROTOCOL-v2 §4); absent once erased"),
+  body: z.record(z.string(), z.unknown()).optional().describe("the body opening (PROTOCOL §4); absent once erased"),
   personal: PersonalSchema.optional().describe("events: the personal opening; absent once erased"),
   personalSalt: SaltSchema.optional(),
-}).describe("the v2 record in its stored form (docs/design/PROTOCOL-v2.md §3): full record, personal-erased event or stub");
+}).describe("the v2 record in its stored form (docs/PROTOCOL.md §3): full record, personal-erased event or stub");
 
 const StoredItem = z.object({
   index: z.number().describe("global leaf index"),
@@ -68,7 +68,7 @@ export const SamplesAnswer = z.object({
     time: InstantOut.describe("source timestamp, else server timestamp, else the agent's receive time"),
     serverTime: z.string().nullable().describe("RFC 3339; null when the sample has no server timestamp"),
     status: z.number().describe("OPC UA StatusCode"),
-    value: z.object({ t: z.union([OpcDataTypeSchema, z.literal("Null")]), v: z.unknown() }).describe("an OpcValue (PROTOCOL-v2 §4.5)"),
+    value: z.object({ t: z.union([OpcDataTypeSchema, z.literal("Null")]), v: z.unknown() }).describe("an OpcValue (PROTOCOL §4.5)"),
   })),
 });
 

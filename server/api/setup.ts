@@ -52,7 +52,7 @@ export async function ensureAdmin(db: pg.Pool, adminKey: string | undefined, pri
   if (given === undefined) print(`admin API key   ${key.key}  (shown once: store it now)`);
 }
 
-/** LedgerAnchor v2's KeyRole.Service: the role access records must be signed with (PROTOCOL-v2 §9). */
+/** LedgerAnchor v2's KeyRole.Service: the role access records must be signed with (PROTOCOL §9). */
 const SERVICE_ROLE = 1n;
 
 /**

@@ -1,7 +1,7 @@
-// A record row in its stored v2 form (PROTOCOL-v2 §3): the full record, a personal-erased event, or a stub —
+// A record row in its stored v2 form (PROTOCOL §3): the full record, a personal-erased event, or a stub —
 // whatever openings the row still holds (erasure, issue 12, clears body/salt and personal/personalSalt). The
 // header is the stored JCS text, the exact bytes that were hashed, so answers carry it unchanged.
-import type { RecordOrStub } from "../../core/v2/index.ts";
+import type { RecordOrStub } from "../../core/index.ts";
 import { bytesToHex } from "../db/bytes.ts";
 
 /** The columns every stored-form answer selects from `records r`. */

@@ -4,7 +4,7 @@
 // is rebuilt from the events since the deploy block, and a mirror row no event confirms gets one deviceStatus
 // read (and is marked unregistered if the chain does not know it).
 //
-// Freshness (PROTOCOL-v2 §9): ingest awaits catchUp() for every envelope. Concurrent calls share one chain
+// Freshness (PROTOCOL §9): ingest awaits catchUp() for every envelope. Concurrent calls share one chain
 // head read begun after they arrived, and the registry events up to that head are applied before they return,
 // so a revocation mined before an envelope arrived refuses it. One head read (eth_getBlockByNumber) per round
 // however many envelopes wait; logs and deviceStatus only when the head moved. While the chain is unreachable,

@@ -4,7 +4,7 @@
 //   so the body's meaning would depend on the reader. Keys are compared decoded ("a" = "\u0061").
 // - an ill-formed string (a lone surrogate, only writable as a \u escape): it has no UTF-8 form, so storage would
 //   silently turn it into U+FFFD and canonicalization cannot encode it (RFC 7493 §2.1).
-import { isWellFormedText } from "../../core/index.ts";
+import { isWellFormed } from "../../core/index.ts";
 
 export type JsonDefect = { kind: "duplicate_key" | "ill_formed_string"; path: (string | number)[] };
 
@@ -41,12 +41,12 @@ export function findJsonDefect(text: string): JsonDefect | undefined {
       const top = stack[stack.length - 1];
       if (top !== undefined && top.expectKey) {
         const key = decodeString(raw);
-        if (checkStrings && !isWellFormedText(key)) return { kind: "ill_formed_string", path: pathTo(key) };
+        if (checkStrings && !isWellFormed(key)) return { kind: "ill_formed_string", path: pathTo(key) };
         if (top.keys!.has(key)) return { kind: "duplicate_key", path: pathTo(key) };
         top.keys!.add(key);
         top.key = key;
         top.expectKey = false;
-      } else if (checkStrings && raw.includes("\\u") && !isWellFormedText(decodeString(raw))) {
+      } else if (checkStrings && raw.includes("\\u") && !isWellFormed(decodeString(raw))) {
         return { kind: "ill_formed_string", path: pathTo() };
       }
       i = end;

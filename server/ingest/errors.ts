@@ -1,8 +1,8 @@
 // Ingest rejections: an HTTP status, a literal code, the offending field path and the evidence.
-import type { EnvelopeV2ErrorCode } from "../../core/v2/index.ts";
+import type { EnvelopeV2ErrorCode } from "../../core/index.ts";
 import { HttpError } from "../http/http-error.ts";
 
-/** Codes of the stateless envelope check (core/v2 checkEnvelopeV2: record, envelope and signature codes), answered as they are. */
+/** Codes of the stateless envelope check (core checkEnvelopeV2: record, envelope and signature codes), answered as they are. */
 export type EnvelopeCheckCode = EnvelopeV2ErrorCode;
 
 /** Codes only storage can answer: the envelope against the stored device and stream heads. */

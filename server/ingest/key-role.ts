@@ -1,6 +1,6 @@
-// Which records a key may sign (PROTOCOL-v2 §4.4, §9): access and erasure records only a SERVICE key, readings,
+// Which records a key may sign (PROTOCOL §4.4, §9): access and erasure records only a SERVICE key, readings,
 // series and events only a DEVICE key — as LedgerAnchor's keyRole says, never as the envelope claims.
-import type { EnvelopeV2, Kind } from "../../core/v2/index.ts";
+import type { EnvelopeV2, Kind } from "../../core/index.ts";
 import type { KeyRole } from "../chain/registry-events.ts";
 import { IngestError } from "./errors.ts";
 

@@ -5,7 +5,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import type { FullRecord } from "../../core/v2/index.ts";
+import type { FullRecord } from "../../core/index.ts";
 import type { VerifiedEnvelope } from "./verify.ts";
 
 export const COLUMNS = [

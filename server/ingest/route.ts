@@ -3,7 +3,7 @@
 // -> on-chain registry and key role (403) -> device and stream chain continuity and storage in one transaction
 // (201/200/409). Answers after commit.
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { EnvelopeV2Schema } from "../../core/v2/index.ts";
+import { EnvelopeV2Schema } from "../../core/index.ts";
 import { RegistryUnavailableError } from "../chain/registry.ts";
 import { clientAddress, installRateLimitStore, rateBucket, RateLimitError } from "../http/rate-limit.ts";
 import { IngestError } from "./errors.ts";
@@ -29,7 +29,7 @@ export const ingestRoutes: FastifyPluginAsyncZod = async (app) => {
         throw new IngestError(413, "envelope_too_large", `at most ${config.MAX_RECORDS_PER_ENVELOPE} records per envelope`, ["records"], { expected: config.MAX_RECORDS_PER_ENVELOPE, computed: envelope.records.length });
       }
       // A chain head read after arrival (shared with concurrent envelopes, overlapping verification): a
-      // revocation mined before this envelope arrived refuses it (PROTOCOL-v2 §9).
+      // revocation mined before this envelope arrived refuses it (PROTOCOL §9).
       const caughtUp = registry.catchUp();
       const verified = await verifier.verify(envelope);
       await caughtUp;

@@ -31,7 +31,7 @@ const INGEST_ERRORS: ErrorSpec<IngestErrorCode | HttpLayerCode> = {
 export const envelopeRouteSchema = {
   tags: ["ingest"],
   operationId: "submitEnvelope",
-  summary: "Submit a signed v2 envelope of records (docs/design/PROTOCOL-v2.md §8); answers after commit",
+  summary: "Submit a signed v2 envelope of records (docs/PROTOCOL.md §8); answers after commit",
   description: "Authenticated by the envelope's EIP-712 signature, not an API key. 201: stored; 200: an exact replay, same receipt. " +
     "409 seq_gap/seq_overlap/prev_mismatch carry expectedSeq and lastHash to resync from; equivocation carries the evidence; " +
     "stream_seq_gap/stream_prev_mismatch/stream_time_order carry the stream and its stored head (expectedStreamSeq, expectedStreamPrev, headTo); " +

@@ -1,4 +1,4 @@
-// The per-stream half of the chain check (PROTOCOL-v2 §8): for each stream an envelope touches, its first record
+// The per-stream half of the chain check (PROTOCOL §8): for each stream an envelope touches, its first record
 // must continue the stream's stored head — (streamSeq − 1, streamPrev, head.to ≤ from) — and the device must not
 // already use another stream id for that name. Runs inside the envelope's transaction, under the device lock:
 // a stream belongs to one device, so that lock already serialises every writer of its head (two envelopes of a

@@ -1,7 +1,7 @@
 // Envelope verification on worker threads, so hashing and signature recovery of one envelope do not hold up
 // the event loop (parsing, zod and database work for the others). Size 0 verifies inline.
 import { Worker } from "node:worker_threads";
-import type { Eip712DomainV2, EnvelopeStream, EnvelopeV2 } from "../../core/v2/index.ts";
+import type { Eip712DomainV2, EnvelopeStream, EnvelopeV2 } from "../../core/index.ts";
 import { IngestError, type IngestErrorCode } from "./errors.ts";
 import { verifyEnvelope, type VerifiedEnvelope } from "./verify.ts";
 

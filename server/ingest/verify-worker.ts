@@ -1,7 +1,7 @@
 // Worker thread: runs verifyEnvelope (openings, header hashing, both chains, envelope root, EIP-712 recovery) off
 // the event loop. Answers { id, hashes, canonicals, streams }, { id, error } with the IngestError's fields, or { id, crash }.
 import { parentPort, workerData } from "node:worker_threads";
-import type { Eip712DomainV2, EnvelopeV2 } from "../../core/v2/index.ts";
+import type { Eip712DomainV2, EnvelopeV2 } from "../../core/index.ts";
 import { IngestError } from "./errors.ts";
 import { verifyEnvelope } from "./verify.ts";
 

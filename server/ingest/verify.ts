@@ -1,9 +1,9 @@
-// Stateless checks of a schema-valid v2 envelope (core/v2's checkEnvelopeV2: every record opens its header, both
+// Stateless checks of a schema-valid v2 envelope (core's checkEnvelopeV2: every record opens its header, both
 // chains within the envelope, root, last hash, EIP-712 signature), plus what the store needs from them.
 import {
-  EnvelopeV2Error, checkEnvelopeV2, type Eip712DomainV2, type EnvelopeStream, type EnvelopeV2, type EnvelopeV2ErrorCode,
-} from "../../core/v2/index.ts";
-import type { Hex32 } from "../../core/index.ts";
+  checkEnvelopeV2, EnvelopeV2Error, type Eip712DomainV2, type EnvelopeStream, type EnvelopeV2,
+  type EnvelopeV2ErrorCode, type Hex32,
+} from "../../core/index.ts";
 import { IngestError } from "./errors.ts";
 
 export type VerifiedEnvelope = {

@@ -2,7 +2,7 @@
 // `app.ledger`, and closes all of it on close. Registry events are followed by a background loop.
 import fp from "fastify-plugin";
 import type { Wallet } from "ethers";
-import { envelopeDomainV2 } from "../../core/v2/index.ts";
+import { envelopeDomainV2 } from "../../core/index.ts";
 import { connectChain } from "../chain/connection.ts";
 import { DeviceRegistry } from "../chain/registry.ts";
 import { VerifyPool } from "../ingest/verify-pool.ts";

@@ -2,7 +2,7 @@
 // service key (LedgerAnchor role service), listed for auditors, anchored on-chain, verifiable with bundle/2 like
 // any data record, and chained (device and stream chain) across a restart of the service.
 import t from "tap";
-import { ACCESS_STREAM, chainFactsQueryV2, checkRecord, recordHash, verifyBundleV2, type BundleV2, type FullRecord } from "../../core/v2/index.ts";
+import { ACCESS_STREAM, chainFactsQueryV2, checkRecord, recordHash, verifyBundleV2, type BundleV2, type FullRecord } from "../../core/index.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { readChainFactsV2 } from "./chain-facts-v2.ts";

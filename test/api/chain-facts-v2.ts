@@ -1,8 +1,8 @@
-// Chain facts v2 (PROTOCOL-v2 §11) for a bundle or envelope proof, read straight from LedgerAnchor on the test
+// Chain facts v2 (PROTOCOL §11) for a bundle or envelope proof, read straight from LedgerAnchor on the test
 // chain as chainFactsQueryV2 / envelopeChainFactsQueryV2 list them: the API's proofs are checked against the
 // chain, never against what the service says.
 import { id as keccakText, type Contract, type JsonRpcProvider } from "ethers";
-import type { ChainFactsQueryV2, ChainFactsV2 } from "../../core/v2/index.ts";
+import type { ChainFactsQueryV2, ChainFactsV2 } from "../../core/index.ts";
 
 const CHECKPOINT_ANCHORED = keccakText("CheckpointAnchored(uint256,uint64,bytes32)");
 type Chain = { chainId: number; contract: string; ledger: Contract; provider: JsonRpcProvider };

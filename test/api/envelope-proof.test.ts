@@ -2,8 +2,10 @@
 // then verified with core (range proof against the root read from LedgerAnchor); scoped like records (an
 // envelope not wholly in scope is 404); one access record per request; bad parameters are 400 with their path.
 import t from "tap";
-import { verifyRangeInclusion } from "../../core/index.ts";
-import { envelopeChainFactsQueryV2, recordHash, verifyEnvelopeProofV2, type EnvelopeProofV2, type FullRecord } from "../../core/v2/index.ts";
+import {
+  envelopeChainFactsQueryV2, recordHash, verifyEnvelopeProofV2, verifyRangeInclusion, type EnvelopeProofV2,
+  type FullRecord,
+} from "../../core/index.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { readChainFactsV2 } from "./chain-facts-v2.ts";

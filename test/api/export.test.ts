@@ -5,7 +5,7 @@ import { ExportLineSchema } from "../../server/api/schemas-export-lines.ts";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { Wallet } from "ethers";
-import { checkRecord } from "../../core/v2/index.ts";
+import { checkRecord } from "../../core/index.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 import { insertBulkRecords } from "./bulk.ts";
 import { startApiLedger } from "./harness.ts";

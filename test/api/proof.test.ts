@@ -2,8 +2,9 @@
 // real chain (facts read from LedgerAnchor as chainFactsQueryV2 lists them); tampering fails with the right
 // code; pending until anchored; ?treeSize=; consistency proofs between anchored checkpoints verify with core.
 import t from "tap";
-import { verifyConsistency } from "../../core/index.ts";
-import { chainFactsQueryV2, verifyBundleV2, type BundleV2, type FullRecord, type SeriesBody } from "../../core/v2/index.ts";
+import {
+  chainFactsQueryV2, verifyBundleV2, verifyConsistency, type BundleV2, type FullRecord, type SeriesBody,
+} from "../../core/index.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { readChainFactsV2 } from "./chain-facts-v2.ts";

@@ -2,7 +2,7 @@
 // route against what the device signed, grant windows that cut a series, and bundle/2 from the proof route
 // verified with verifyBundleV2 against chain facts read from LedgerAnchor (also for a stub whose body was erased).
 import t from "tap";
-import { checkRecord, recordHash, seriesSamples, verifyBundleV2, chainFactsQueryV2, type BundleV2, type FullRecord, type SeriesBody } from "../../core/v2/index.ts";
+import { checkRecord, recordHash, seriesSamples, verifyBundleV2, chainFactsQueryV2, type BundleV2, type FullRecord, type SeriesBody } from "../../core/index.ts";
 import { StoredRecordSchema } from "../../server/api/schemas-records.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 import { waitFor } from "../helpers/wait.ts";

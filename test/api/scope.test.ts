@@ -2,8 +2,8 @@
 // and a revoked key; every record route answers only in-scope records (others are 404, as if absent); roles are
 // enforced.
 import t from "tap";
-import { recordHash, type FullRecord } from "../../core/v2/index.ts";
-import type { RecordKindMaker } from "../helpers/envelopes-v2.ts";
+import { recordHash, type FullRecord } from "../../core/index.ts";
+import type { RecordKindMaker } from "../helpers/envelopes.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 import { startApiLedger, type ApiLedger } from "./harness.ts";
 import { parseKey } from "../../server/api/keys.ts";

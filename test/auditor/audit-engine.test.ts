@@ -1,7 +1,7 @@
-// The audit engine over a real v2 ledger (core/v2-signed envelopes, LedgerAnchor v2 on anvil): clean passes, each
+// The audit engine over a real v2 ledger (core-signed envelopes, LedgerAnchor v2 on anvil): clean passes, each
 // tampering of the export is reported with its code.
 import t from "tap";
-import { recordHash } from "../../core/v2/index.ts";
+import { recordHash } from "../../core/index.ts";
 import { ledgerOnAnvil } from "./fixture/ledger-on-anvil.ts";
 import { auditLines, codesOf } from "./fixture/audit-lines.ts";
 

@@ -3,8 +3,8 @@
 // is the service's — and the audit must report exactly the finding that names it, with its evidence.
 import t from "tap";
 import { randomBytes } from "node:crypto";
-import { recordHash, type FullRecord } from "../../core/v2/index.ts";
-import type { TestDeviceV2 } from "../helpers/envelopes-v2.ts";
+import { recordHash, type FullRecord } from "../../core/index.ts";
+import type { TestDeviceV2 } from "../helpers/envelopes.ts";
 import { auditLines, codesOf } from "./fixture/audit-lines.ts";
 import { startAnvil } from "./fixture/anvil.ts";
 import { TestLedger } from "./fixture/ledger.ts";

@@ -2,10 +2,9 @@
 // including unicode, and rejects exactly what core rejects (lone surrogates).
 import t from "tap";
 import fc from "fast-check";
-import { canonicalString } from "../../core/index.ts";
-import { recordHash } from "../../core/v2/index.ts";
+import { canonicalString, recordHash } from "../../core/index.ts";
 import { canonicalJson, recordHashOf } from "../../auditor/audit/record-hash.ts";
-import { TestDeviceV2 } from "../helpers/envelopes-v2.ts";
+import { TestDeviceV2 } from "../helpers/envelopes.ts";
 
 const agree = (value: unknown): boolean => {
   let core: string | Error, mine: string | Error;
@@ -28,7 +27,7 @@ t.test("lone surrogates are refused in strings and in keys, like core", async (t
   t.equal(canonicalJson({ a: "😀", b: -0, c: 1e21, d: 5e-7 }), canonicalString({ a: "😀", b: -0, c: 1e21, d: 5e-7 }));
 });
 
-t.test("record hashes (of v2 headers) equal core/v2's recordHash", async (t) => {
+t.test("record hashes (of v2 headers) equal core's recordHash", async (t) => {
   const device = new TestDeviceV2();
   const headers = [...device.records(20, { samples: 3 }), ...device.records(5, { make: "event", text: "ünïcødé 😀" }), ...device.records(5, { make: "reading", stream: "Ω-7" })].map((r) => r.header);
   fc.assert(fc.property(fc.constantFrom(...headers), fc.integer({ min: 1, max: 1e9 }), (h, seq) => {

@@ -4,11 +4,12 @@
 // the auditor audits its GET /v1/export against the chain. Prints a detection table.
 import t from "tap";
 import pg from "pg";
-import { canonicalString } from "../../core/index.ts";
-import { recordHash, recordsRoot, type EnvelopeV2, type FullRecord, type Header } from "../../core/v2/index.ts";
+import {
+  canonicalString, recordHash, recordsRoot, type EnvelopeV2, type FullRecord, type Header,
+} from "../../core/index.ts";
 import { startTestChain } from "../helpers/chain.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
-import { TestDeviceV2 } from "../helpers/envelopes-v2.ts";
+import { TestDeviceV2 } from "../helpers/envelopes.ts";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

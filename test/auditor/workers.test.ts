@@ -2,7 +2,7 @@
 // inline, on a genuine export and on a tampered one.
 import t from "tap";
 import { Readable } from "node:stream";
-import { envelopeDomainV2, recordHash, type FullRecord } from "../../core/v2/index.ts";
+import { envelopeDomainV2, recordHash, type FullRecord } from "../../core/index.ts";
 import { FindingLog } from "../../auditor/audit/findings.ts";
 import { collectAndSign } from "../../auditor/audit/run.ts";
 import { readNdjson } from "../../auditor/format/ndjson.ts";

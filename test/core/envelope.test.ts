@@ -1,72 +1,77 @@
-// Envelopes: the fixed signed vector, signer recovery, and every checkEnvelope failure with its field path.
+// Envelopes v2: the signed vectors reproduce bit for bit under domain "2"; checkEnvelopeV2 names each failing
+// field (device and stream chains within the envelope) and returns what the server checks against stored heads.
 import t from "tap";
 import { readFileSync } from "node:fs";
 import { SigningKey } from "ethers/crypto";
-import { Wallet } from "ethers/wallet";
-import { TypedDataEncoder, verifyTypedData } from "ethers/hash";
-import canonicalize from "canonicalize";
 import {
-  buildEnvelope, buildEnvelopeHeader, checkEnvelope, EIP712_TYPES, envelopeDigest, envelopeDomain, EnvelopeError, EnvelopeSchema,
-  recordHash, recoverEnvelopeSigner, type Envelope,
+  buildEnvelopeV2, checkEnvelopeV2, EnvelopeV2Error, EnvelopeV2Schema, envelopeDigestV2, envelopeDomainV2, erasePersonal, recordHash, recoverEnvelopeSignerV2, sealRecord,
+  type Eip712DomainV2, type EnvelopeV2, type FullRecord,
 } from "../../core/index.ts";
+import { deviceRecords, salt, TEST_DEVICE } from "./vectors/inputs.ts";
 
 const vector = JSON.parse(readFileSync(new URL("../../docs/vectors/envelope.json", import.meta.url), "utf8"));
-const domain = envelopeDomain(vector.domain.chainId, vector.domain.verifyingContract);
-const envelope: Envelope = EnvelopeSchema.parse(vector.envelope);
-const key = new SigningKey(vector.privateKey);
+const domain = envelopeDomainV2(vector.domain.chainId, vector.domain.verifyingContract);
+const key = new SigningKey(vector.device.privateKey);
+const envelope: EnvelopeV2 = EnvelopeV2Schema.parse(vector.device.envelope) as EnvelopeV2;
 
-t.test("the envelope vector is reproduced bit for bit by the fixed test key", async (t) => {
-  t.same(buildEnvelopeHeader(envelope.records), envelope.header, "header from records");
-  t.same(envelope.records.map(recordHash), vector.recordHashes);
-  t.equal(envelopeDigest(envelope.header, domain), vector.digest);
-  t.equal(TypedDataEncoder.hash(vector.domain, EIP712_TYPES, envelope.header).toLowerCase(), vector.digest, "ethers' own encoder over the plain-JSON domain agrees");
-  t.same(buildEnvelope(envelope.records, domain, key), envelope, "RFC 6979 signatures are deterministic");
-  t.same(buildEnvelope(envelope.records, domain, new Wallet(vector.privateKey)), envelope, "an ethers Wallet signs the same");
-  t.equal(recoverEnvelopeSigner(envelope.header, envelope.signature, domain), vector.device);
-  t.equal(verifyTypedData(vector.domain, EIP712_TYPES, envelope.header, envelope.signature).toLowerCase(), vector.device, "ethers recovers the same signer");
-  t.same(checkEnvelope(envelope, domain), {
-      header: envelope.header, signer: vector.device, recordHashes: vector.recordHashes,
-      canonicals: envelope.records.map((r) => canonicalize(r)), // the canonicalize package as oracle
-    });
+t.test("the v2 envelope vectors are reproduced and check", async (t) => {
+  for (const which of ["device", "service"] as const) {
+    const v = vector[which], e = EnvelopeV2Schema.parse(v.envelope) as EnvelopeV2;
+    t.same(buildEnvelopeV2(e.records, domain, new SigningKey(v.privateKey)), e, `${which}: deterministic signature`);
+    t.equal(envelopeDigestV2(e.header, domain), v.digest);
+    const checked = checkEnvelopeV2(e, domain);
+    t.same(checked.recordHashes, v.recordHashes);
+    t.same(checked.streams, v.streams, `${which}: stream heads`);
+  }
+  const tt = vector.device.streams.find((s: { name: string }) => s.name === "TT-101.PV");
+  t.same([tt.first.index, tt.first.streamSeq, tt.first.streamPrev, tt.last.index, tt.last.streamSeq], [0, 1, null, 2, 2], "TT-101.PV spans records 0 and 2");
 });
 
-t.test("the domain binds chain and contract", async (t) => {
-  const other = [envelopeDomain(1, vector.domain.verifyingContract), envelopeDomain(vector.domain.chainId, "0x" + "11".repeat(20))];
-  for (const d of other) t.not(recoverEnvelopeSigner(envelope.header, envelope.signature, d), vector.device);
+t.test("domain version 2 separates v2 signatures from v1", async (t) => {
+  t.equal(domain.version, "2");
+  const v1Domain = { ...domain, version: "1" } as unknown as Eip712DomainV2;
+  t.not(recoverEnvelopeSignerV2(envelope.header, envelope.signature, v1Domain), TEST_DEVICE, "under version 1 the signature recovers to someone else");
 });
 
-const failure = (e: Envelope) => {
-  try { checkEnvelope(e, domain); return null; } catch (err) { const x = err as EnvelopeError; return { code: x.code, path: x.path, expected: x.expected, computed: x.computed }; }
-};
-const resign = (e: Envelope): Envelope => ({ ...e, signature: buildEnvelope(e.records, domain, key).signature });
+const failure = (e: EnvelopeV2) => { try { checkEnvelopeV2(e, domain); return null; } catch (err) { const x = err as EnvelopeV2Error; return { code: x.code, path: x.path }; } };
+const signed = (records: FullRecord[]) => buildEnvelopeV2(records, domain, key);
 
-t.test("checkEnvelope names the failing field and keeps the evidence", async (t) => {
+/** Re-seals the device chain with record `i`'s header fields changed (the chain after it re-linked), to break one rule. */
+function resealed(change: (i: number, h: FullRecord["header"]) => Partial<FullRecord["header"]>): FullRecord[] {
+  const out: FullRecord[] = [];
+  for (const [i, { record: r }] of deviceRecords().entries()) {
+    const { v: _v, stream: _s, body: _b, ...h } = { ...r.header, ...(i > 0 ? { prev: recordHash(out[i - 1]!.header) } : {}) };
+    const header = { ...h, ...change(i, r.header) };
+    const body = r.header.kind === "event" ? (({ personal: _p, ...b }) => b)(r.body as { personal: string }) : r.body;
+    out.push(sealRecord({ header, stream: r.stream, salt: r.salt, body, personal: r.personal, personalSalt: r.personalSalt } as never));
+  }
+  return out;
+}
+
+t.test("checkEnvelopeV2 names the failing field", async (t) => {
   const rs = envelope.records;
-  const other = new SigningKey("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
-  const cases: [string, Envelope, string, (string | number)[]][] = [
-    ["record from another device", { ...envelope, records: [rs[0]!, { ...rs[1]!, device: "0x" + "22".repeat(20) }, ...rs.slice(2)] }, "envelope_device_mismatch", ["records", 1, "device"]],
-    ["seq gap", { ...envelope, records: [rs[0]!, rs[2]!] }, "envelope_seq_gap", ["records", 1, "seq"]],
-    ["broken prev chain", { ...envelope, records: [rs[0]!, { ...rs[1]!, prev: rs[0]!.prev ?? vector.recordHashes[1] }, ...rs.slice(2)] }, "envelope_prev_mismatch", ["records", 1, "prev"]],
-    ["count", { ...envelope, header: { ...envelope.header, count: 4 } }, "envelope_count_mismatch", ["header", "count"]],
-    ["recordsRoot", { ...envelope, header: { ...envelope.header, recordsRoot: vector.recordHashes[0] } }, "envelope_root_mismatch", ["header", "recordsRoot"]],
-    ["lastHash", { ...envelope, header: { ...envelope.header, lastHash: vector.recordHashes[0] } }, "envelope_last_hash_mismatch", ["header", "lastHash"]],
-    ["signed by another key", { ...envelope, signature: buildEnvelope(rs, domain, other).signature }, "signature_signer_mismatch", ["signature"]],
+  const tt0 = recordHash(rs[0]!.header);
+  const cases: [string, EnvelopeV2, string, (string | number)[]][] = [
+    ["an opening that does not open", { ...envelope, records: [rs[0]!, { ...rs[1]!, salt: salt("x") }, ...rs.slice(2)] }, "body_commitment_mismatch", ["records", 1, "header", "body"]],
+    ["personal opening missing", { ...envelope, records: [...rs.slice(0, 3), erasePersonal(rs[3]!), ...rs.slice(4)] }, "envelope_record_not_full", ["records", 3, "personal"]],
+    ["seq gap", { ...envelope, records: [rs[0]!, rs[2]!] }, "envelope_seq_gap", ["records", 1, "header", "seq"]],
+    ["stream seq gap", signed(resealed((i) => (i === 2 ? { streamSeq: 3 } : {}))), "envelope_stream_seq_gap", ["records", 2, "header", "streamSeq"]],
+    ["stream prev", signed(resealed((i) => (i === 2 ? { streamPrev: recordHash(rs[1]!.header) } : {}))), "envelope_stream_prev_mismatch", ["records", 2, "header", "streamPrev"]],
+    ["count", { ...envelope, header: { ...envelope.header, count: 5 } }, "envelope_count_mismatch", ["header", "count"]],
+    ["recordsRoot", { ...envelope, header: { ...envelope.header, recordsRoot: tt0 } }, "envelope_root_mismatch", ["header", "recordsRoot"]],
+    ["lastHash", { ...envelope, header: { ...envelope.header, lastHash: tt0 } }, "envelope_last_hash_mismatch", ["header", "lastHash"]],
     ["v not 27/28", { ...envelope, signature: envelope.signature.slice(0, 130) + "00" }, "signature_invalid", ["signature"]],
   ];
-  for (const [why, e, code, path] of cases) {
-    const f = failure(e);
-    t.equal(f?.code, code, why);
-    t.same(f?.path, path, `${why}: path`);
-    t.ok(f?.expected !== undefined || code === "signature_invalid", `${why}: evidence kept`);
-  }
-  t.equal(failure(resign({ ...envelope, records: rs.slice(0, 3), header: buildEnvelopeHeader(rs.slice(0, 3)) })), null, "a re-signed shorter envelope passes");
+  for (const [why, e, code, path] of cases) t.same(failure(e), { code, path }, why);
+  t.equal(failure(signed(rs.slice(0, 3))), null, "a shorter re-signed envelope passes");
 });
 
-t.test("the high-s twin of a valid signature is rejected (no malleable duplicates)", async (t) => {
-  const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-  const s = BigInt("0x" + envelope.signature.slice(66, 130));
-  const v = envelope.signature.slice(130) === "1b" ? "1c" : "1b";
-  const twin = envelope.signature.slice(0, 66) + (n - s).toString(16).padStart(64, "0") + v;
-  const err = t.throws(() => recoverEnvelopeSigner(envelope.header, twin, domain)) as EnvelopeError;
-  t.equal(err.code, "signature_invalid");
+t.test("a stream's records in one envelope are in time order, and one name has one id", async (t) => {
+  const T = "2026-11-24T22:56:02.500Z";
+  // record 2 (series) re-timed to start before record 0 ends: same body, shifted span
+  const early = resealed((i) => (i === 2 ? { from: T, to: new Date(Date.parse(T) + 1000).toISOString() } : {}));
+  t.same(failure(signed(early)), { code: "envelope_stream_time_order", path: ["records", 2, "header", "from"] });
+  const r = deviceRecords()[1]!.record;
+  const twin = sealRecord({ header: { ...(({ v: _v, stream: _s, body: _b, ...h }) => h)(r.header), seq: 7, prev: recordHash(envelope.records[5]!.header) }, stream: { ...r.stream, salt: salt("second id") }, salt: r.salt, body: r.body });
+  t.same(failure(signed([...envelope.records, twin])), { code: "stream_name_conflict", path: ["records", 6, "header", "stream"] });
 });

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import t from "tap";
 import { StatusCodes } from "node-opcua";
-import { recordHash } from "../../core/v2/index.ts";
+import { recordHash } from "../../core/index.ts";
 import { startAgent } from "../../edge/agent.ts";
 import { startSimulator } from "../../edge/simulator/server.ts";
 import { waitFor } from "../helpers/wait.ts";

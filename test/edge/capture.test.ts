@@ -9,7 +9,7 @@ import { startAgent } from "../../edge/agent.ts";
 import { parseCmmsCsv } from "../../edge/capture/cmms-csv.ts";
 import { startSimulator } from "../../edge/simulator/server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import type { ReadingBody, SeriesBody } from "../../core/v2/index.ts";
+import type { ReadingBody, SeriesBody } from "../../core/index.ts";
 import { PW_ENV, edgeConfig, makeKeystore, spoolRecords, tempDir, testLog } from "./helpers.ts";
 import { chainProblems, samplesOf } from "./v2-chains.ts";
 

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import t from "tap";
-import { recordHash, type FullRecord } from "../../core/v2/index.ts";
+import { recordHash, type FullRecord } from "../../core/index.ts";
 import { startAgent } from "../../edge/agent.ts";
 import { startSimulator } from "../../edge/simulator/server.ts";
 import { startTestLedger } from "../helpers/ledger.ts";

@@ -4,7 +4,7 @@
 // stream head checks must accept them however the device chain is split into envelopes.
 import t from "tap";
 import { Wallet } from "ethers";
-import { buildEnvelopeV2, RecordSchema, type FullRecord } from "../../core/v2/index.ts";
+import { buildEnvelopeV2, RecordSchema, type FullRecord } from "../../core/index.ts";
 import { Backoff } from "../../edge/delivery/backoff.ts";
 import { LedgerClient } from "../../edge/delivery/ledger-client.ts";
 import { EnvelopeSender, type DeliveryAlarm } from "../../edge/delivery/sender.ts";

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { RecordSchema, type FullRecord } from "../../core/v2/index.ts";
+import { RecordSchema, type FullRecord } from "../../core/index.ts";
 import { parseConfig, type AgentConfig } from "../../edge/config.ts";
 import { createKeystore } from "../../edge/keys.ts";
 

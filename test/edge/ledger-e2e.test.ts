@@ -7,7 +7,7 @@ import { startSimulator } from "../../edge/simulator/server.ts";
 import { startApiLedger } from "../api/harness.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { isFull, recordHash, type EventBody, type FullRecord } from "../../core/v2/index.ts";
+import { isFull, recordHash, type EventBody, type FullRecord } from "../../core/index.ts";
 import { edgeConfig, makeKeystore, PLANT_NODES, spoolRecords, tempDir, testLog } from "./helpers.ts";
 import { chainBreaks, ledgerRecords, logRoot, onChainCheckpoint } from "./ledger-helpers.ts";
 import { samplesOf } from "./v2-chains.ts";

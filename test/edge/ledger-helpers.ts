@@ -1,6 +1,5 @@
 /** Reading what the ledger stored for a device (v2 stored forms), and checking it against the chain. */
-import { MerkleTree, toHex32 } from "../../core/index.ts";
-import { checkRecord, recordHash, type RecordOrStub } from "../../core/v2/index.ts";
+import { checkRecord, MerkleTree, recordHash, toHex32, type RecordOrStub } from "../../core/index.ts";
 import { STORED_COLUMNS, storedRecord, type StoredColumns } from "../../server/api/stored-record.ts";
 import type { TestLedger } from "../helpers/ledger.ts";
 

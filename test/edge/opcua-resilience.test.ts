@@ -3,7 +3,7 @@ import t from "tap";
 import { startAgent } from "../../edge/agent.ts";
 import { startSimulator } from "../../edge/simulator/server.ts";
 import { waitFor } from "../helpers/wait.ts";
-import type { SeriesBody } from "../../core/v2/index.ts";
+import type { SeriesBody } from "../../core/index.ts";
 import { edgeConfig, makeKeystore, spoolRecords, tempDir, testLog } from "./helpers.ts";
 import { chainProblems, samplesOf } from "./v2-chains.ts";
 

@@ -3,7 +3,7 @@
 // per ~11 days) so the test writes each sample itself, with its own source timestamp, 1 s apart.
 import t from "tap";
 import { StatusCodes } from "node-opcua";
-import type { SeriesBody } from "../../core/v2/index.ts";
+import type { SeriesBody } from "../../core/index.ts";
 import { startAgent } from "../../edge/agent.ts";
 import { startSimulator } from "../../edge/simulator/server.ts";
 import { waitFor } from "../helpers/wait.ts";

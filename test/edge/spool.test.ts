@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import t from "tap";
-import { recordHash, streamId, type FullRecord, type SeriesBody } from "../../core/v2/index.ts";
+import { recordHash, streamId, type FullRecord, type SeriesBody } from "../../core/index.ts";
 import { Spool, type CapturedSample, type SpoolAlarm, type SpoolOptions } from "../../edge/spool/spool.ts";
 import { chainProblems, samplesOf } from "./v2-chains.ts";
 

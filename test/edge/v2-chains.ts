@@ -1,5 +1,5 @@
 /** Checks of sealed v2 records for the edge tests: both chains, openings, and the samples a record holds. */
-import { checkRecord, recordHash, seriesSamples, type FullRecord, type ReadingBody, type Sample, type SeriesBody } from "../../core/v2/index.ts";
+import { checkRecord, recordHash, seriesSamples, type FullRecord, type ReadingBody, type Sample, type SeriesBody } from "../../core/index.ts";
 
 /** Every violation of the device chain (from `firstSeq`), the stream chains, time order or the openings, as text. */
 export function chainProblems(records: readonly FullRecord[], opts: { firstSeq?: number; streamHeads?: Map<string, { streamSeq: number; hash: string | null; to: string | null }> } = {}): string[] {

@@ -17,12 +17,12 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyServerOptions } from "fastify";
 import pg from "pg";
 import { Wallet, ZeroHash } from "ethers";
-import { envelopeDomainV2, type Eip712DomainV2, type EnvelopeV2 } from "../../core/v2/index.ts";
+import { envelopeDomainV2, type Eip712DomainV2, type EnvelopeV2 } from "../../core/index.ts";
 import { buildApp } from "../../server/app.ts";
 import { loadConfig, type Config } from "../../server/config.ts";
 import type { Receipt } from "../../server/ingest/receipt.ts";
 import { startTestChain, type TestChain } from "./chain.ts";
-import { TestDeviceV2 } from "./envelopes-v2.ts";
+import { TestDeviceV2 } from "./envelopes.ts";
 import { migratedDatabase } from "./postgres.ts";
 import { waitFor } from "./wait.ts";
 

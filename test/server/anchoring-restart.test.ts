@@ -7,7 +7,7 @@ import { startTestLedger, type TestLedger } from "../helpers/ledger.ts";
 import { auditAnchors } from "../helpers/log-audit.ts";
 import { migratedDatabase, stopTestCluster } from "../helpers/postgres.ts";
 import { waitFor } from "../helpers/wait.ts";
-import { TestDeviceV2 as TestDevice } from "../helpers/envelopes-v2.ts";
+import { TestDeviceV2 as TestDevice } from "../helpers/envelopes.ts";
 
 t.teardown(stopTestCluster);
 

@@ -1,12 +1,12 @@
 // Group commit: envelopes queued behind an in-flight transaction are stored in one transaction, each with its
 // own outcome; a rejected one writes nothing and does not disturb the others.
 import t from "tap";
-import { envelopeDomainV2 } from "../../core/v2/index.ts";
+import { envelopeDomainV2 } from "../../core/index.ts";
 import { createPool } from "../../server/db/pool.ts";
 import { EnvelopeBatcher } from "../../server/ingest/batcher.ts";
 import { IngestError } from "../../server/ingest/errors.ts";
 import { verifyEnvelope } from "../../server/ingest/verify.ts";
-import { TestDeviceV2 as TestDevice } from "../helpers/envelopes-v2.ts";
+import { TestDeviceV2 as TestDevice } from "../helpers/envelopes.ts";
 import { migratedDatabase, stopTestCluster } from "../helpers/postgres.ts";
 
 t.teardown(stopTestCluster);

@@ -3,7 +3,7 @@
 // in its labelled coding gets 400; other codings get 415 with Accept-Encoding. Rejections write nothing.
 import t from "tap";
 import { gzipSync, deflateSync, brotliCompressSync } from "node:zlib";
-import { recordHash } from "../../core/v2/index.ts";
+import { recordHash } from "../../core/index.ts";
 import { startTestLedger } from "../helpers/ledger.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 

@@ -3,7 +3,7 @@
 // restarts the dead part, and nothing acknowledged is lost.
 import t from "tap";
 import { startServer } from "../../server/server.ts";
-import { TestDeviceV2 as TestDevice } from "../helpers/envelopes-v2.ts";
+import { TestDeviceV2 as TestDevice } from "../helpers/envelopes.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { enroll, request } from "./fixture/http.ts";
 import { IngestLoad } from "./fixture/load.ts";

@@ -1,7 +1,7 @@
 // Happy path: a signed envelope gets a receipt, lands in a checkpoint, and LedgerAnchor confirms that
 // checkpoint (same root as the stored tree, and the record's inclusion proof verifies on-chain).
 import t from "tap";
-import { recordHash } from "../../core/v2/index.ts";
+import { recordHash } from "../../core/index.ts";
 import { storedInclusionProof, storedRoot } from "../../server/log/merkle-store.ts";
 import { startTestLedger } from "../helpers/ledger.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";

@@ -1,8 +1,8 @@
 // Every rejection class of v2 ingest answers its status, literal code and field path, and writes nothing.
 import t from "tap";
 import { Wallet } from "ethers";
-import { buildEnvelopeV2, envelopeDomainV2 } from "../../core/v2/index.ts";
-import { TestDeviceV2, signedEnvelopeV2 } from "../helpers/envelopes-v2.ts";
+import { buildEnvelopeV2, envelopeDomainV2 } from "../../core/index.ts";
+import { TestDeviceV2, signedEnvelopeV2 } from "../helpers/envelopes.ts";
 import { startTestLedger } from "../helpers/ledger.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 import { accessRecords } from "./fixture/access-records.ts";

@@ -1,7 +1,7 @@
 // Idempotent replay, equivocation evidence, and concurrent submissions keeping the log contiguous.
 import t from "tap";
-import { recordHash, sealRecord, type FullRecord } from "../../core/v2/index.ts";
-import { TestDeviceV2, newSalt, signedEnvelopeV2 } from "../helpers/envelopes-v2.ts";
+import { recordHash, sealRecord, type FullRecord } from "../../core/index.ts";
+import { TestDeviceV2, newSalt, signedEnvelopeV2 } from "../helpers/envelopes.ts";
 import { startTestLedger } from "../helpers/ledger.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 

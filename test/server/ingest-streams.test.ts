@@ -1,9 +1,9 @@
-// Stream chains at ingest (PROTOCOL-v2 §8, docs/design/v2-cutover.md): each stream an envelope touches must
+// Stream chains at ingest (PROTOCOL §8, docs/design/v2-cutover.md): each stream an envelope touches must
 // continue the stream's stored head — else 409 with the evidence — and one name keeps one stream id. Streams of
 // one device interleave freely; racing envelopes on one stream cannot both pass; heads survive a restart.
 import t from "tap";
-import type { FullRecord } from "../../core/v2/index.ts";
-import { TestDeviceV2, newSalt, type StreamState } from "../helpers/envelopes-v2.ts";
+import type { FullRecord } from "../../core/index.ts";
+import { TestDeviceV2, newSalt, type StreamState } from "../helpers/envelopes.ts";
 import { startTestLedger, type TestLedger } from "../helpers/ledger.ts";
 import { migratedDatabase, stopTestCluster } from "../helpers/postgres.ts";
 

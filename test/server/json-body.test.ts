@@ -6,7 +6,7 @@ import t from "tap";
 import fc from "fast-check";
 import { parse as parseAst, type ValueNode } from "@humanwhocodes/momoa";
 import type { FastifyPluginAsync } from "fastify";
-import { isWellFormedText } from "../../core/index.ts";
+import { isWellFormed } from "../../core/index.ts";
 import { findJsonDefect, type JsonDefect } from "../../server/http/json-scan.ts";
 import { startTestLedger } from "../helpers/ledger.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
@@ -18,13 +18,13 @@ function oracleDefect(text: string): JsonDefect | undefined {
   let best: { offset: number; defect: JsonDefect } | undefined;
   const found = (offset: number, defect: JsonDefect) => { if (best === undefined || offset < best.offset) best = { offset, defect }; };
   const walk = (node: ValueNode, path: (string | number)[]) => {
-    if (node.type === "String" && !isWellFormedText(node.value)) found(node.loc.start.offset, { kind: "ill_formed_string", path });
+    if (node.type === "String" && !isWellFormed(node.value)) found(node.loc.start.offset, { kind: "ill_formed_string", path });
     if (node.type === "Array") node.elements.forEach((e, i) => walk(e.value, [...path, i]));
     if (node.type !== "Object") return;
     const seen = new Set<string>();
     for (const m of node.members) {
       const key = m.name.type === "String" ? m.name.value : m.name.name;
-      if (!isWellFormedText(key)) found(m.name.loc.start.offset, { kind: "ill_formed_string", path: [...path, key] });
+      if (!isWellFormed(key)) found(m.name.loc.start.offset, { kind: "ill_formed_string", path: [...path, key] });
       else if (seen.has(key)) found(m.name.loc.start.offset, { kind: "duplicate_key", path: [...path, key] });
       seen.add(key);
       walk(m.value, [...path, key]);
@@ -37,7 +37,7 @@ function oracleDefect(text: string): JsonDefect | undefined {
 /** JSON string text of `chars`, each written plainly or as \u escapes (lone surrogates can only be escapes). */
 const stringText = (alphabet: string[], maxLength: number) => fc.array(fc.constantFrom(...alphabet), { maxLength }).chain((chars) =>
   fc.array(fc.boolean(), { minLength: chars.length, maxLength: chars.length }).map((escape) =>
-    '"' + chars.map((ch, i) => (escape[i] || !isWellFormedText(ch) ? [...Array(ch.length).keys()].map((j) => "\\u" + ch.charCodeAt(j).toString(16).padStart(4, "0")).join("") : JSON.stringify(ch).slice(1, -1))).join("") + '"'));
+    '"' + chars.map((ch, i) => (escape[i] || !isWellFormed(ch) ? [...Array(ch.length).keys()].map((j) => "\\u" + ch.charCodeAt(j).toString(16).padStart(4, "0")).join("") : JSON.stringify(ch).slice(1, -1))).join("") + '"'));
 /** Keys from a tiny alphabet, so repeats are common; now and then a lone surrogate. */
 const keyText = fc.oneof({ weight: 9, arbitrary: stringText(["a", "b", '"', "\\", "é", "😀"], 2) }, { weight: 1, arbitrary: stringText(["a", "\ud800", "\udc00"], 2) });
 const ws = fc.constantFrom("", " ", "\n\t ");

@@ -4,7 +4,7 @@
 import t from "tap";
 import pg from "pg";
 import { startTestChain } from "../helpers/chain.ts";
-import { TestDeviceV2 as TestDevice } from "../helpers/envelopes-v2.ts";
+import { TestDeviceV2 as TestDevice } from "../helpers/envelopes.ts";
 import { startTestLedger } from "../helpers/ledger.ts";
 import { migratedDatabase, stopTestCluster } from "../helpers/postgres.ts";
 import { waitFor } from "../helpers/wait.ts";

@@ -1,0 +1,12 @@
+// The vector files and their generators (generate.ts writes them, vectors-fresh.test.ts compares them).
+import { bundleVectors } from "./bundle.ts";
+import { envelopeVectors } from "./envelope.ts";
+import { envelopeProofVectors } from "./envelope-proof.ts";
+import { merkleVectors } from "./merkle.ts";
+import { merkleRangeVectors } from "./merkle-range.ts";
+import { recordVectors } from "./records.ts";
+
+export const VECTOR_FILES: [name: string, generate: () => unknown][] = [
+  ["records.json", recordVectors], ["merkle.json", merkleVectors], ["merkle-range.json", merkleRangeVectors],
+  ["envelope.json", envelopeVectors], ["bundle.json", bundleVectors], ["envelope-proof.json", envelopeProofVectors],
+];
