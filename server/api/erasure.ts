@@ -3,7 +3,9 @@
 // anchored like any record), then the privileged path clears the openings it names. A crash in between leaves
 // a pending erasure, never a cleared body without its record: startup (finishPendingErasures) and a retry of the
 // same request (answered 200 with the existing erasure) finish it. One erasure at a time per process, so two
-// concurrent requests for one target write one record.
+// concurrent requests for one target write one record. Across replicas two simultaneous requests could each write
+// one: both are valid evidence and clearing is idempotent, so that costs a duplicate record, never a wrong state.
+// (No advisory lock: it would hold a pool connection while ingest needs another, and PG_POOL_MAX may be 1.)
 import type pg from "pg";
 import type { ErasureBody } from "../../core/index.ts";
 import type { ErasureLog } from "./erasure-log.ts";
