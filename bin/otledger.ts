@@ -5,6 +5,7 @@ import { registerServerCommand } from "../server/cli.ts";
 import { registerEdgeCommands, registerSimulateCommand } from "../edge/cli.ts";
 import { registerAuditorCommands } from "../auditor/cli.ts";
 import { registerDeviceCommands } from "./commands/device.ts";
+import { registerEraseCommands } from "./commands/erase.ts";
 import { registerPartnerCommands } from "./commands/partner.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
 
@@ -23,7 +24,8 @@ Examples:
   otledger edge keygen --out device.json            create a device keystore, print its address
   otledger edge --config plant.yaml                 run a plant agent
   otledger verify bundle.json --rpc http://127.0.0.1:8545
-  otledger audit --api http://127.0.0.1:8080 --api-key $KEY --rpc http://127.0.0.1:8545`,
+  otledger audit --api http://127.0.0.1:8080 --api-key $KEY --rpc http://127.0.0.1:8545
+  otledger erase --record 0xab…12 --reason "GDPR art. 17 request" --api-key $KEY`,
   );
 
 registerServerCommand(program);
@@ -31,6 +33,7 @@ registerSimulateCommand(program);
 registerEdgeCommands(program);
 registerDeviceCommands(program);
 registerPartnerCommands(program);
+registerEraseCommands(program);
 registerAuditorCommands(program);
 registerDemoCommand(program);
 

@@ -6,6 +6,8 @@ import helmet from "@fastify/helmet";
 import { Wallet } from "ethers";
 import { DEV_KEYS } from "../runtime/local-chain.ts";
 import { AccessLog } from "./access-log.ts";
+import { ErasureLog } from "./erasure-log.ts";
+import { finishPendingErasures } from "./erasures-db.ts";
 import { installAccessHook } from "./access-hook.ts";
 import { installRateLimitStore, rateBucket } from "../http/rate-limit.ts";
 import { installAuth } from "./auth.ts";
@@ -16,6 +18,7 @@ import { adminRoutes } from "./routes-admin.ts";
 import { checkpointRoutes } from "./routes-checkpoints.ts";
 import { deviceRoutes } from "./routes-devices.ts";
 import { envelopeRoutes } from "./routes-envelopes.ts";
+import { erasureRoutes } from "./routes-erasures.ts";
 import { exportRoutes } from "./routes-export.ts";
 import { infoRoutes } from "./routes-info.ts";
 import { recordRoutes } from "./routes-records.ts";
@@ -44,6 +47,11 @@ export const otledgerApi = fp<ApiOptions>(async (app, opts) => {
   const accessLog = new AccessLog(ctx.db, ctx.domain, opts.serviceKey);
   await ensureServiceDevice(ctx.chain, registrar, accessLog.address);
   app.addHook("onClose", () => accessLog.close());
+  // Erasure records are signed with the same service key (their own stream, @erasure, on the key's one chain).
+  const erasureLog = new ErasureLog(ctx.db, ctx.domain, opts.serviceKey);
+  // An erasure whose record was committed but whose clearing did not happen (a crash in between) is finished now.
+  const finished = await finishPendingErasures(ctx.db);
+  if (finished > 0) app.log.warn({ finished }, "finished pending erasures (their erasure records were committed before a stop)");
   const cache = new VerifiedKeyCache();
 
   await app.register(async (v1) => {
@@ -62,6 +70,7 @@ export const otledgerApi = fp<ApiOptions>(async (app, opts) => {
     await v1.register(exportRoutes(accessLog));
     await v1.register(accessRoutes(accessLog));
     await v1.register(adminRoutes(cache));
+    await v1.register(erasureRoutes(accessLog, erasureLog));
   }, { prefix: "/v1" });
 }, { name: "otledger-api", fastify: "5.x", dependencies: ["otledger"] });
 export { apiOptionsFromEnv } from "./setup.ts";

@@ -8,12 +8,12 @@ export type HttpLayerCode =
   | "schema_invalid" | "invalid_json" | "body_empty" | "invalid_content_length" | "body_too_large" | "unsupported_media_type"
   | "rate_limited" | "internal" | "under_pressure";
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 export type ErrorSpec<Code extends string> = Partial<Record<ErrorStatus, readonly Code[]>>;
 
 const MEANING: Record<ErrorStatus, string> = {
   400: "Bad request", 401: "Not authenticated", 403: "Forbidden", 404: "Not found", 409: "Conflict", 413: "Too large",
-  415: "Unsupported media type", 429: "Rate limited (see retry-after)", 500: "Internal error (logged with the request id)", 503: "Unavailable: retry later",
+  415: "Unsupported media type", 422: "Unprocessable: valid, but not for this target", 429: "Rate limited (see retry-after)", 500: "Internal error (logged with the request id)", 503: "Unavailable: retry later",
 };
 
 /** Every route can answer these. */

@@ -118,7 +118,8 @@ t.test("v2 records: filters, samples, grant windows, bundle/2", async (t) => {
 
   await t.test("an erased body: a stub everywhere, samples 409, its bundle still verifies", async (t) => {
     const target = series.records[2]!;
-    // Erasure's privileged path is issue 12; here the owner clears the openings as it will.
+    // A body gone without an erasure record (the owner bypassing the guard): a stub, never "erased"
+    // (the real procedure, POST /v1/admin/erasures, is test/api/erasure.test.ts).
     await api.ownerDb.query("ALTER TABLE records DISABLE TRIGGER records_append_only");
     await api.ownerDb.query("UPDATE records SET salt = NULL, body = NULL WHERE hash = $1", [Buffer.from(hashOf(target).slice(2), "hex")]);
     await api.ownerDb.query("ALTER TABLE records ENABLE TRIGGER records_append_only");

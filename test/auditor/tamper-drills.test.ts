@@ -35,8 +35,8 @@ for (const [device, n, make] of [[a, 20, "series"], [b, 15, "series"], [a, 10, "
 }
 await ledger.waitAnchored(50);
 await submit(a.envelope(ledger.domain, 5, { samples: 4 }));
-// The service key records the erasure of a's seq 12 through ingest, as issue 12's procedure will; the body itself
-// is cleared by a drill below (the privileged path that deletes it is issue 12's).
+// The service key records the erasure of a's seq 12 through ingest, as POST /v1/admin/erasures does; the body
+// itself is cleared by a drill below (the service's privileged path, otledger_erase, is tested in test/auditor/erasure-audit.test.ts).
 const service = await ledger.newDevice({ role: "service" });
 const erased = sent[0]!.records[11]!;
 await submit(service.sign(ledger.domain, [erasureRecord(service, {
@@ -173,7 +173,7 @@ for (const drill of drills) {
   });
 }
 
-t.test("the body cleared as issue 12 will, with the ingested erasure record: erased, listed, clean", async (t) => {
+t.test("the body cleared as the erasure procedure does, with the ingested erasure record: erased, listed, clean", async (t) => {
   const report = await auditDatabase(async () => {
     await one("UPDATE records SET body = NULL, salt = NULL WHERE device = $1 AND seq = 12", [A]);
   });
