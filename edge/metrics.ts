@@ -12,6 +12,8 @@ export function createAgentMetrics(spool: Spool, connectionState: () => Connecti
   new Gauge({ name: "otledger_edge_spool_pending_records", help: "Records produced but not yet acknowledged by the ledger", registers: [registry], collect() { this.set(stat().pending); } });
   new Gauge({ name: "otledger_edge_spool_unaudited_records", help: "Records acknowledged but not yet verified as anchored", registers: [registry], collect() { this.set(stat().sent); } });
   new Gauge({ name: "otledger_edge_spool_bytes", help: "Bytes of records held in the spool", registers: [registry], collect() { this.set(stat().bytes); } });
+  // Exported so an alert can say "80 % full" without knowing each box's configured cap.
+  new Gauge({ name: "otledger_edge_spool_max_bytes", help: "The spool's cap on stored bytes (spool.maxBytes)", registers: [registry], collect() { this.set(spool.maxBytes); } });
   new Gauge({ name: "otledger_edge_open_window_samples", help: "Captured samples in open series windows (durable, not sealed yet)", registers: [registry], collect() { this.set(stat().openSamples); } });
   new Gauge({ name: "otledger_edge_last_seq", help: "Seq of the last record produced", registers: [registry], collect() { this.set(stat().lastSeq); } });
   new Gauge({ name: "otledger_edge_last_anchored_seq", help: "Every record up to this seq left the spool verified as anchored (or evicted, see evicted_unaudited)", registers: [registry], collect() { this.set(stat().lastAnchoredSeq); } });

@@ -11,6 +11,7 @@ import { installErrorHandler } from "./http/errors.ts";
 import { frontErrorOptions } from "./http/client-errors.ts";
 import { installJsonBodyParser } from "./http/json-body.ts";
 import { installNotFound } from "./http/not-found.ts";
+import { installHttpMetrics } from "./ops/http-metrics.ts";
 import { LOAD_SHEDDING, shedLoad } from "./http/load-shedding.ts";
 import { ingestRoutes } from "./ingest/route.ts";
 import { opsRoutes } from "./ops/routes.ts";
@@ -31,6 +32,7 @@ export const otledgerApp = fp<AppOptions>(async (app, opts) => {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installHttpMetrics(app); // before any route, so it times them all
   installJsonBodyParser(app);
   installContentDecoding(app);
   installNotFound(app);

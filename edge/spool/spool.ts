@@ -394,6 +394,11 @@ export class Spool {
     return s && { salt: s.salt, streamSeq: s.stream_seq, streamPrev: s.stream_prev as Hex32 | null, lastTo: s.last_to_ms === null ? null : toTimestamp(s.last_to_ms) };
   }
 
+  /** The cap on stored bytes (spool.maxBytes): the denominator of "how full". */
+  get maxBytes(): number {
+    return this.opts.maxBytes;
+  }
+
   stats(): SpoolStats {
     const counts = this.db.prepare("SELECT state, count(*) AS n, min(created_ms) AS oldest FROM records GROUP BY state").all() as { state: number; n: number; oldest: number }[];
     const pending = counts.find((c) => c.state === RecordState.pending);

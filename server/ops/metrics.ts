@@ -7,11 +7,12 @@ export function createMetrics(status: () => Promise<{ logSize: number; anchoredS
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: "otledger_" });
   let last: Awaited<ReturnType<typeof status>> | undefined;
-  // One status query per scrape, shared by the four gauges that collect from it.
+  let lastOk = false;
+  // One status query per scrape, shared by the gauges that collect from it.
   let inflight: { at: number; done: Promise<void> } | undefined;
   const refresh = () => {
     if (inflight === undefined || Date.now() - inflight.at > 500) {
-      inflight = { at: Date.now(), done: status().then((s) => { last = s; }, () => {}) };
+      inflight = { at: Date.now(), done: status().then((s) => { last = s; lastOk = true; }, () => { lastOk = false; }) };
     }
     return inflight.done;
   };
@@ -28,5 +29,18 @@ export function createMetrics(status: () => Promise<{ logSize: number; anchoredS
     anchoredSize: gauge("otledger_last_anchored_tree_size", "Tree size of the last anchored checkpoint", (s) => s.anchoredSize),
     lagLeaves: gauge("otledger_anchoring_lag_leaves", "Leaves not yet covered by an anchored checkpoint", (s) => s.lagLeaves),
     lagSeconds: gauge("otledger_anchoring_lag_seconds", "Age of the oldest checkpoint not yet anchored", (s) => s.lagSeconds),
+    // 1 while the status query of the last scrape answered: the other status gauges keep their last value
+    // through a database outage, so alerts on them need this beside them to tell "stale" from "fine".
+    databaseUp: new client.Gauge({
+      name: "otledger_database_up", help: "1 if the status query of this scrape reached PostgreSQL, else 0", registers: [registry],
+      async collect() { await refresh(); this.set(lastOk ? 1 : 0); },
+    }),
+    // Labels are bounded: the method from a fixed list, the route pattern (never the raw URL) or "unmatched",
+    // the status class. Buckets span a cached read (ms) to a slow ingest under group commit (seconds).
+    httpDuration: new client.Histogram({
+      name: "otledger_http_request_duration_seconds", help: "HTTP request duration by method, route pattern and status class",
+      labelNames: ["method", "route", "status_class"] as const, registers: [registry],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    }),
   };
 }
