@@ -6,26 +6,24 @@
 // per batch, one batch at a time. The device head (seq, prev) and the @access stream head (salt, streamSeq,
 // streamPrev, last `to`) are read back from the database at start and after a conflict (another replica with the
 // same key), so the stream keeps one id and one unbroken chain across restarts.
-import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { Wallet } from "ethers";
 import {
-  ACCESS_STREAM, buildEnvelopeV2, recordHash, sealRecord, type Eip712DomainV2, type FullRecord, type Hex32,
+  ACCESS_STREAM, buildEnvelopeV2, recordHash, sealRecord, type Eip712DomainV2, type FullRecord,
 } from "../../core/index.ts";
-import { bytesToHex, hexToBytes } from "../db/bytes.ts";
 import { IngestError } from "../ingest/errors.ts";
 import { storeEnvelope } from "../ingest/store.ts";
 import { verifyEnvelope } from "../ingest/verify.ts";
+import { loadServiceHeads, newSalt, type ServiceHeads } from "./service-heads.ts";
 import { accessBody, type AccessEntry } from "./access-body.ts";
 
 export type { AccessEntry } from "./access-body.ts";
 
 type Waiter = { entry: AccessEntry; resolve: () => void; reject: (err: unknown) => void };
 /** Where the next access record attaches: the service key's device chain and its @access stream chain. */
-type Heads = { seq: number; prev: Hex32 | null; salt: string; streamSeq: number; streamPrev: Hex32 | null; lastTo: number };
+type Heads = ServiceHeads;
 const MAX_BATCH = 500;
 
-const newSalt = () => "0x" + randomBytes(16).toString("hex");
 
 export class AccessLog {
   readonly #db: pg.Pool;
@@ -101,20 +99,7 @@ export class AccessLog {
     this.#heads = h;
   }
 
-  /** The stored heads; a first start picks the @access stream's salt (kept for the stream's life, in its records). */
-  async #loadHeads(): Promise<Heads> {
-    const device = hexToBytes(this.address);
-    const [dev, stream] = await Promise.all([
-      this.#db.query<{ seq: string; hash: Buffer }>("SELECT seq, hash FROM records WHERE device = $1 ORDER BY seq DESC LIMIT 1", [device]),
-      this.#db.query<{ stream_seq: string; hash: Buffer; stream_salt: Buffer; to_ts: Date }>(
-        "SELECT stream_seq, hash, stream_salt, to_ts FROM records WHERE device = $1 AND stream_name = $2 ORDER BY stream_seq DESC LIMIT 1", [device, ACCESS_STREAM]),
-    ]);
-    const d = dev.rows[0], s = stream.rows[0];
-    return {
-      seq: d === undefined ? 0 : Number(d.seq), prev: d === undefined ? null : (bytesToHex(d.hash) as Hex32),
-      salt: s === undefined ? newSalt() : bytesToHex(s.stream_salt),
-      streamSeq: s === undefined ? 0 : Number(s.stream_seq), streamPrev: s === undefined ? null : (bytesToHex(s.hash) as Hex32),
-      lastTo: s === undefined ? 0 : s.to_ts.getTime(),
-    };
+  #loadHeads(): Promise<Heads> {
+    return loadServiceHeads(this.#db, this.address, ACCESS_STREAM);
   }
 }

@@ -4,20 +4,18 @@
 // heads back from the database (the key's device chain, shared with the access log, and the @erasure stream,
 // which keeps one salt and one unbroken chain across restarts) and retries when another writer of the same key
 // (the access log, another replica) took the next seq first.
-import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { Wallet } from "ethers";
 import {
   buildEnvelopeV2, ERASURE_STREAM, recordHash, sealRecord, type Eip712DomainV2, type ErasureBody, type Hex32,
 } from "../../core/index.ts";
-import { bytesToHex, hexToBytes } from "../db/bytes.ts";
 import { IngestError } from "../ingest/errors.ts";
 import { storeEnvelope } from "../ingest/store.ts";
 import { verifyEnvelope } from "../ingest/verify.ts";
+import { loadServiceHeads, newSalt, type ServiceHeads } from "./service-heads.ts";
 
 export type WrittenErasure = { hash: Hex32; index: number };
 const ATTEMPTS = 5;
-const newSalt = () => "0x" + randomBytes(16).toString("hex");
 
 export class ErasureLog {
   readonly #db: pg.Pool;
@@ -58,19 +56,7 @@ export class ErasureLog {
     return { hash: recordHash(record.header), index: outcome.receipt.records[0]!.index };
   }
 
-  async #heads() {
-    const device = hexToBytes(this.address);
-    const [dev, stream] = await Promise.all([
-      this.#db.query<{ seq: string; hash: Buffer }>("SELECT seq, hash FROM records WHERE device = $1 ORDER BY seq DESC LIMIT 1", [device]),
-      this.#db.query<{ stream_seq: string; hash: Buffer; stream_salt: Buffer; to_ts: Date }>(
-        "SELECT stream_seq, hash, stream_salt, to_ts FROM records WHERE device = $1 AND stream_name = $2 ORDER BY stream_seq DESC LIMIT 1", [device, ERASURE_STREAM]),
-    ]);
-    const d = dev.rows[0], s = stream.rows[0];
-    return {
-      seq: d === undefined ? 0 : Number(d.seq), prev: d === undefined ? null : (bytesToHex(d.hash) as Hex32),
-      salt: s === undefined ? newSalt() : bytesToHex(s.stream_salt),
-      streamSeq: s === undefined ? 0 : Number(s.stream_seq), streamPrev: s === undefined ? null : (bytesToHex(s.hash) as Hex32),
-      lastTo: s === undefined ? 0 : s.to_ts.getTime(),
-    };
+  #heads(): Promise<ServiceHeads> {
+    return loadServiceHeads(this.#db, this.address, ERASURE_STREAM);
   }
 }
