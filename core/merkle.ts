@@ -8,4 +8,3 @@ export {
 } from "./merkle-ranges.ts";
 export { rootFromInclusionProof, verifyConsistency, verifyInclusion } from "./merkle-verify.ts";
 export { rangeProofFromSubtrees, rangeProofRanges, rootFromRangeProof, subtreesForRange, verifyRangeInclusion } from "./merkle-range.ts";
-export { multiProofFromSubtrees, multiProofRanges, rootFromMultiProof, subtreesForMulti, verifyMultiInclusion } from "./multi-proof.ts";
