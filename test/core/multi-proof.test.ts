@@ -59,3 +59,15 @@ t.test("malformed requests are rejected before hashing", async (t) => {
   t.equal(code(() => verifyMultiInclusion([4], [tree.leaf(0)], 4, [], tree.root(4))), "merkle_index_out_of_range");
   t.equal(code(() => verifyMultiInclusion([0, 1], [tree.leaf(0)], 4, [], tree.root(4))), "merkle_proof_size");
 });
+
+t.test("committed vectors (docs/vectors/multi-proof.json) verify against the tree of merkle.json", async (t) => {
+  const { readFileSync } = await import("node:fs");
+  const { merkleLeafData } = await import("./vectors/merkle.ts");
+  const mt = MerkleTree.fromEntries(merkleLeafData());
+  const v = JSON.parse(readFileSync(new URL("../../docs/vectors/multi-proof.json", import.meta.url), "utf8")) as { proofs: { size: number; indexes: number[]; root: string; proof: string[] }[] };
+  t.equal(v.proofs.length, 132);
+  for (const p of v.proofs) {
+    t.equal(p.root, toHex32(mt.root(p.size)));
+    verifyMultiInclusion(p.indexes, p.indexes.map((i) => mt.leaf(i)), p.size, p.proof, p.root);
+  }
+});

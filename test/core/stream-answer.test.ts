@@ -80,3 +80,10 @@ t.test("drills: each manipulation is detected with its code", async (t) => {
 
   t.same(failed({ ...honest, extra: 1 }), ["stream_answer_schema"]);
 });
+
+t.test("committed vectors (docs/vectors/stream-answer.json): honest answers verify, each drill gives its code", async (t) => {
+  const { readFileSync } = await import("node:fs");
+  const v = JSON.parse(readFileSync(new URL("../../docs/vectors/stream-answer.json", import.meta.url), "utf8"));
+  for (const h of v.honest) t.ok(verifyStreamAnswer(h.answer, v.facts).ok, h.name);
+  for (const d of v.drills) t.ok(verifyStreamAnswer(d.answer, v.facts).checks.some((c) => c.code === d.code), `${d.name}: ${d.code}`);
+});
