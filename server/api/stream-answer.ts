@@ -48,7 +48,7 @@ export async function buildStreamAnswer(db: Db, chain: ChainConnection, q: Strea
     stream: first.record.stream ?? { name: q.name, salt: bytesToHex(all[0]!.stream_salt) },
     window: { from: q.from, to: q.to }, before: b, records, after: a, truncated,
     anchor: {
-      chainId: chain.chainId, contract: chain.contractAddress, checkpointIndex: checkpoint.index, treeSize: checkpoint.treeSize,
+      chainId: Number(chain.chainId), contract: chain.contractAddress.toLowerCase(), checkpointIndex: checkpoint.index, treeSize: checkpoint.treeSize,
       root: checkpoint.root, txHash: checkpoint.txHash, blockNumber: checkpoint.blockNumber,
     },
     proof: await storedMultiProof(db, indexes, checkpoint.treeSize),
