@@ -24,3 +24,6 @@ export * from "./checks.ts";
 export * from "./bundle.ts";
 export * from "./verify-bundle.ts";
 export * from "./envelope-proof.ts";
+export * from "./multi-proof.ts";
+export * from "./stream-answer.ts";
+export * from "./verify-stream-answer.ts";

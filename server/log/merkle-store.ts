@@ -3,7 +3,7 @@
 import type pg from "pg";
 import {
   consistencyProofFromSubtrees, inclusionProofFromSubtrees, rangeProofFromSubtrees, rootFromSubtrees, subtreesForConsistency, subtreesForInclusion,
-  subtreesForRange, subtreesForRoot, toHex32, type Hex32, type SubtreeId,
+  subtreesForRange, subtreesForRoot, toHex32, type Hex32, type SubtreeId, multiProofFromSubtrees, subtreesForMulti,
 } from "../../core/index.ts";
 
 type Queryable = Pick<pg.Pool, "query">;
@@ -44,4 +44,10 @@ export async function storedConsistencyProof(db: Queryable, oldSize: number, new
 export async function storedRangeProof(db: Queryable, begin: number, end: number, size: number): Promise<Hex32[]> {
   const m = await fetchSubtrees(db, subtreesForRange(begin, end, size));
   return rangeProofFromSubtrees(begin, end, size, lookupIn(m)).map(toHex32);
+}
+
+/** Multi-leaf proof (docs/PROTOCOL.md §7.2) of the strictly increasing leaf `indexes` in the tree of `size`. */
+export async function storedMultiProof(db: Queryable, indexes: readonly number[], size: number): Promise<Hex32[]> {
+  const m = await fetchSubtrees(db, subtreesForMulti(indexes, size));
+  return multiProofFromSubtrees(indexes, size, lookupIn(m)).map(toHex32);
 }
