@@ -160,7 +160,11 @@ t.test("the untampered ledger audits clean", async (t) => {
   const report = await auditDatabase();
   t.same(report.counts, {}, "no findings");
   t.equal(report.stats.records, 56, "the 55 device records and the erasure record (no access records yet)");
-  t.equal(report.openings.full, 56, "every record full: the erasure's target still holds its body");
+  // The ledger holds the erasure record but not yet the clearing (a pending erasure, as after a crash between the
+  // two): the service serving the copy finishes it at start (finishPendingErasures), so the target is erased.
+  t.equal(report.openings.full, 55, "every other record full");
+  t.equal(report.openings.erased, 1, "the erasure's target: its pending erasure finished by the service at start");
+  t.match(report.erased, [{ device: a.address, seq: 12, scope: "body" }]);
   t.ok(report.stats.checkpointsChecked >= 2, "at least two anchored checkpoints rebuilt");
 });
 

@@ -84,6 +84,9 @@ t.test("SIGKILL the agent while it sends, restart: everything delivered, no gap,
   let child = run();
   t.teardown(() => { child.kill("SIGKILL"); });
   await waitFor(async () => (await ledgerRecords(ledger, key.address)).length >= 60 || undefined, { what: "deliveries from the first run" });
+  // Kill mid-window: right after the spool shows captured samples in open windows (a window lasts ≥ 1 s, the
+  // kill follows within milliseconds), so the restart has something to seal however loaded the machine is.
+  await waitFor(() => [...openSamples(spoolDir)].some(([, samples]) => samples.length >= 2) || undefined, { what: "samples in an open window" });
   const exited = new Promise((r) => child.once("exit", r));
   child.kill("SIGKILL");
   await exited;
