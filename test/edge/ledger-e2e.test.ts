@@ -53,7 +53,7 @@ t.test("simulator values and events reach the ledger as series and events on bot
       && full.some((x) => x.stream.name === "@events/C-301" && (x.body as EventBody).type === "inspection")
       && full.some((x) => x.stream.name === "C-301.Vibration" && samplesOf(x).some((s) => s.status !== 0));
     return ok ? r : undefined;
-  }, { what: "records of every tag, two series of each analog one, both events and a non-Good sample at the ledger", timeoutMs: 30_000 });
+  }, { what: "records of every tag, two series of each analog one, both events and a non-Good sample at the ledger", timeoutMs: 90_000 });
   t.same(chainBreaks(rows), [], "ledger holds seq 1..n and every stream 1..m, each linked to its previous record, hashes as signed");
   t.ok(rows.every((r) => isFull(r.record)), "every record arrived with all its openings");
   const full = rows.map((r) => r.record as FullRecord);
