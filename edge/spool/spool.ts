@@ -23,12 +23,13 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { DatabaseSync } from "node:sqlite";
 import {
   EVENTS_STREAM, recordHash, sealRecord, toTimestamp, type FullRecord, type Hex32, type OpcDataTypeV2,
   type OpcValueV2, type Sample,
 } from "../../core/index.ts";
 import { migrate, RecordState } from "./schema.ts";
+import { prepareStatements, type SpoolStatements } from "./statements.ts";
 import {
   DEFAULT_WINDOW, SpoolError,
   type AwaitingAudit, type CaptureResult, type CapturedSample, type EventDraft, type SpooledRecord, type SpoolOptions, type SpoolStats, type StoredReceipt,
@@ -58,7 +59,7 @@ export class Spool {
   private bytes = 0;
   private refusal: { count: number; firstTs: string; lastTs: string } | null = null;
   private counters = { refused_total: 0, late_total: 0, evicted_total: 0 };
-  private readonly st: { [k: string]: StatementSync };
+  private readonly st: SpoolStatements;
   private readonly pendingAlarms: import("./types.ts").SpoolAlarm[] = [];
 
   constructor(dir: string, options: SpoolOptions) {
@@ -86,26 +87,7 @@ export class Spool {
     for (const key of Object.keys(this.counters) as (keyof Spool["counters"])[]) this.counters[key] = Number(this.meta(key) ?? 0);
     const pendingRefusal = this.meta("refusal");
     if (pendingRefusal) this.refusal = JSON.parse(pendingRefusal);
-    this.st = {
-      insert: this.db.prepare("INSERT INTO records (seq, hash, json, kind, stream, stream_seq, state, created_ms, bytes) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)"),
-      chain: this.db.prepare("INSERT INTO chain (id, device, last_seq, last_hash) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET last_seq = excluded.last_seq, last_hash = excluded.last_hash"),
-      stream: this.db.prepare("SELECT name, salt, stream_seq, stream_prev, last_to_ms, last_key FROM streams WHERE name = ?"),
-      newStream: this.db.prepare("INSERT INTO streams (name, salt) VALUES (?, ?)"),
-      streamHead: this.db.prepare("UPDATE streams SET stream_seq = ?, stream_prev = ?, last_to_ms = ? WHERE name = ?"),
-      lastKey: this.db.prepare("UPDATE streams SET last_key = ? WHERE name = ?"),
-      window: this.db.prepare("SELECT stream, node_id, unit, data_type, opened_ms, first_t, count FROM windows WHERE stream = ?"),
-      openWindow: this.db.prepare("INSERT INTO windows (stream, node_id, unit, data_type, opened_ms, first_t, count) VALUES (?, ?, ?, ?, ?, ?, 0)"),
-      growWindow: this.db.prepare("UPDATE windows SET count = count + 1, data_type = coalesce(data_type, ?) WHERE stream = ?"),
-      closeWindow: this.db.prepare("DELETE FROM windows WHERE stream = ?"),
-      sample: this.db.prepare("INSERT INTO samples (stream, t, server_ts, status, value, bytes) VALUES (?, ?, ?, ?, ?, ?)"),
-      windowSamples: this.db.prepare("SELECT t, server_ts, status, value FROM samples WHERE stream = ? ORDER BY id"),
-      dropSamples: this.db.prepare("DELETE FROM samples WHERE stream = ? RETURNING bytes"),
-      pending: this.db.prepare("SELECT seq, hash, json, created_ms FROM records WHERE state = 0 AND seq >= ? ORDER BY seq LIMIT ?"),
-      markSent: this.db.prepare("UPDATE records SET state = 1, sent_ms = ? WHERE seq BETWEEN ? AND ? AND state = 0"),
-      receipt: this.db.prepare("INSERT OR REPLACE INTO receipts (first_seq, last_seq, received_ms, receipt) VALUES (?, ?, ?, ?)"),
-      setMeta: this.db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-      delMeta: this.db.prepare("DELETE FROM meta WHERE key = ?"),
-    };
+    this.st = prepareStatements(this.db);
   }
 
   private meta(key: string): string | undefined {
