@@ -28,13 +28,15 @@ import {
   EVENTS_STREAM, recordHash, sealRecord, toTimestamp, type FullRecord, type Hex32, type OpcDataTypeV2,
   type OpcValueV2, type Sample,
 } from "../../core/index.ts";
-import { migrate, RecordState } from "./schema.ts";
+import { migrate } from "./schema.ts";
 import { prepareStatements, type SpoolStatements } from "./statements.ts";
 import {
   DEFAULT_WINDOW, SpoolError,
   type AwaitingAudit, type CaptureResult, type CapturedSample, type EventDraft, type SpooledRecord, type SpoolOptions, type SpoolStats, type StoredReceipt,
 } from "./types.ts";
 import { windowBodies, type SealedBody } from "./window-bodies.ts";
+import * as delivery from "./delivery-rows.ts";
+import { spoolStats } from "./spool-stats.ts";
 
 export type { AwaitingAudit, CaptureResult, CapturedSample, EventDraft, SpoolAlarm, SpoolOptions, SpooledRecord, SpoolStats, StoredReceipt, WindowConfig } from "./types.ts";
 export { DEFAULT_WINDOW, SpoolError } from "./types.ts";
@@ -97,7 +99,7 @@ export class Spool {
   private count(key: keyof Spool["counters"], n: number): void {
     if (n === 0) return;
     this.counters[key] += n;
-    this.st.setMeta!.run(key, String(this.counters[key]));
+    this.st.setMeta.run(key, String(this.counters[key]));
   }
 
   /** One transaction; in-memory heads are restored if it rolls back, and alarms are raised after it ends. */
@@ -120,11 +122,11 @@ export class Spool {
   }
 
   private stream(name: string): StreamRow {
-    const row = this.st.stream!.get(name) as StreamRow | undefined;
+    const row = this.st.stream.get(name) as StreamRow | undefined;
     if (row) return row;
     // the salt is chosen once, when the stream starts, and kept for its life (PROTOCOL §3.2)
     const salt = this.opts.salt();
-    this.st.newStream!.run(name, salt);
+    this.st.newStream.run(name, salt);
     return { name, salt, stream_seq: 0, stream_prev: null, last_to_ms: null, last_key: null };
   }
 
@@ -142,9 +144,9 @@ export class Spool {
     const hash = recordHash(record.header);
     const json = JSON.stringify(record);
     const bytes = Buffer.byteLength(json);
-    this.st.insert!.run(seq, hash, json, b.kind, streamName, header.streamSeq, nowMs, bytes);
-    this.st.streamHead!.run(header.streamSeq, hash, Date.parse(b.to), streamName);
-    this.st.chain!.run(this.opts.device, seq, hash);
+    this.st.insert.run(seq, hash, json, b.kind, streamName, header.streamSeq, nowMs, bytes);
+    this.st.streamHead.run(header.streamSeq, hash, Date.parse(b.to), streamName);
+    this.st.chain.run(this.opts.device, seq, hash);
     this.lastSeq = seq;
     this.lastHash = hash;
     this.bytes += bytes;
@@ -153,13 +155,13 @@ export class Spool {
 
   /** Seals a tag's open window (inside a transaction): its samples become records, then leave the window. */
   private sealWindow(stream: string, nowMs: number): FullRecord[] {
-    const w = this.st.window!.get(stream) as WindowRow | undefined;
+    const w = this.st.window.get(stream) as WindowRow | undefined;
     if (!w) return [];
-    const rows = this.st.windowSamples!.all(stream) as { t: number; server_ts: number | null; status: number; value: string }[];
+    const rows = this.st.windowSamples.all(stream) as { t: number; server_ts: number | null; status: number; value: string }[];
     const samples: Sample[] = rows.map((r) => ({ t: r.t, serverTs: r.server_ts, status: r.status, value: JSON.parse(r.value) as OpcValueV2 }));
     const sealed = windowBodies({ nodeId: w.node_id, unit: w.unit, dataType: w.data_type as OpcDataTypeV2 | null }, samples).map((b) => this.seal(stream, b, nowMs));
-    for (const row of this.st.dropSamples!.all(stream) as { bytes: number }[]) this.bytes -= row.bytes;
-    this.st.closeWindow!.run(stream);
+    for (const row of this.st.dropSamples.all(stream) as { bytes: number }[]) this.bytes -= row.bytes;
+    this.st.closeWindow.run(stream);
     return sealed;
   }
 
@@ -167,17 +169,8 @@ export class Spool {
   private makeRoom(need: number): boolean {
     if (this.bytes + need <= this.opts.maxBytes) return true;
     if (this.opts.whenFull !== "keep-newest") return false;
-    const rows = this.db.prepare("SELECT seq, bytes FROM records WHERE state = 1 ORDER BY seq").iterate() as Iterable<{ seq: number; bytes: number }>;
-    let freed = 0, through = 0, count = 0;
-    for (const row of rows) {
-      if (this.bytes - freed + need <= this.opts.maxBytes) break;
-      freed += row.bytes;
-      through = row.seq;
-      count++;
-    }
+    const { count, freed, through } = delivery.evictOldestSent(this.db, this.bytes + need - this.opts.maxBytes);
     if (count === 0) return false;
-    this.db.prepare("DELETE FROM records WHERE state = 1 AND seq <= ?").run(through);
-    this.db.prepare("DELETE FROM receipts WHERE last_seq <= ?").run(through);
     this.bytes -= freed;
     this.count("evicted_total", count);
     this.pendingAlarms.push({ code: "spool_evicted_unaudited", message: `spool full: evicted ${count} delivered records up to seq ${through} before their anchoring was verified` });
@@ -220,7 +213,7 @@ export class Spool {
     const r = this.refusal;
     if (!r) return;
     this.refusal = null;
-    this.st.delMeta!.run("refusal");
+    this.st.delMeta.run("refusal");
     out.push(this.sealEvent({ at: nowMs, body: { type: "outage", asset: null, workOrder: null }, personal: { actor: null, text: `edge spool full: ${r.count} samples not recorded between ${r.firstTs} and ${r.lastTs}` } }, nowMs));
   }
 
@@ -251,7 +244,7 @@ export class Spool {
         }
         this.endRefusal(nowMs, result.sealed);
         const { seconds, maxSamples } = this.opts.windowOf(s.stream);
-        let w = this.st.window!.get(s.stream) as WindowRow | undefined;
+        let w = this.st.window.get(s.stream) as WindowRow | undefined;
         const dataType = s.value.t === "Null" ? null : s.value.t;
         if (w && (s.t >= w.first_t + seconds * 1000 || (dataType !== null && w.data_type !== null && dataType !== w.data_type) || w.node_id !== s.nodeId || w.unit !== s.unit)) {
           result.sealed.push(...this.sealWindow(s.stream, nowMs));
@@ -264,17 +257,17 @@ export class Spool {
           result.sealed.push(this.lateSample(s, headTo, nowMs));
           continue;
         }
-        if (!w) this.st.openWindow!.run(s.stream, s.nodeId, s.unit, dataType, nowMs, s.t);
-        this.st.sample!.run(s.stream, s.t, s.serverTs, s.status, value, bytes);
-        this.st.growWindow!.run(dataType, s.stream);
+        if (!w) this.st.openWindow.run(s.stream, s.nodeId, s.unit, dataType, nowMs, s.t);
+        this.st.sample.run(s.stream, s.t, s.serverTs, s.status, value, bytes);
+        this.st.growWindow.run(dataType, s.stream);
         this.bytes += bytes;
         result.captured++;
         if ((w?.count ?? 0) + 1 >= maxSamples) result.sealed.push(...this.sealWindow(s.stream, nowMs));
       }
-      for (const [name, key] of lastKeys) this.st.lastKey!.run(key, name);
+      for (const [name, key] of lastKeys) this.st.lastKey.run(key, name);
       if (result.refused > 0) {
         this.count("refused_total", result.refused);
-        this.st.setMeta!.run("refusal", JSON.stringify(this.refusal));
+        this.st.setMeta.run("refusal", JSON.stringify(this.refusal));
         this.pendingAlarms.push({ code: "spool_full", message: `spool full (${this.bytes} of ${this.opts.maxBytes} bytes): ${this.refusal!.count} samples refused since ${this.refusal!.firstTs}` });
       }
       return result;
@@ -306,64 +299,45 @@ export class Spool {
 
   /** Oldest pending records from `fromSeq`, in seq order. */
   pending(limit: number, fromSeq = 0): SpooledRecord[] {
-    return (this.st.pending!.all(fromSeq, limit) as { seq: number; hash: string; json: string; created_ms: number }[])
-      .map((r) => ({ seq: r.seq, hash: r.hash as Hex32, json: r.json, createdMs: r.created_ms }));
+    return delivery.pendingRecords(this.st, limit, fromSeq);
   }
 
   /** Records firstSeq..lastSeq were acknowledged; the receipt is stored once for the range. */
   markSent(firstSeq: number, lastSeq: number, receipt: unknown): void {
     const now = this.opts.now();
     this.tx(() => {
-      this.st.markSent!.run(now, firstSeq, lastSeq);
-      this.st.receipt!.run(firstSeq, lastSeq, now, JSON.stringify(receipt ?? null));
+      this.st.markSent.run(now, firstSeq, lastSeq);
+      this.st.receipt.run(firstSeq, lastSeq, now, JSON.stringify(receipt ?? null));
     });
   }
 
   /** Receipts of acknowledged envelopes that hold records from `fromSeq` on: the ledger's word that it stored them. */
   receiptsFrom(fromSeq: number): StoredReceipt[] {
-    return (this.db.prepare("SELECT first_seq, last_seq, received_ms, receipt FROM receipts WHERE last_seq >= ? ORDER BY first_seq").all(fromSeq) as { first_seq: number; last_seq: number; received_ms: number; receipt: string }[])
-      .map((r) => ({ firstSeq: r.first_seq, lastSeq: r.last_seq, receivedAt: new Date(r.received_ms).toISOString(), receipt: JSON.parse(r.receipt) as unknown }));
+    return delivery.receiptsFrom(this.db, fromSeq);
   }
 
   /** The ledger lacks records from `seq` on (e.g. after a 409): send them again if we still hold them. */
   resetToPending(fromSeq: number): number {
-    this.db.prepare("DELETE FROM receipts WHERE last_seq >= ?").run(fromSeq);
-    return Number(this.db.prepare("UPDATE records SET state = 0, sent_ms = NULL WHERE seq >= ? AND state = 1").run(fromSeq).changes);
+    return delivery.resetToPending(this.db, fromSeq);
   }
 
   /** Delivered records whose anchoring is not yet verified, oldest first, with the acknowledged envelope holding each. */
   awaitingAudit(limit: number): AwaitingAudit[] {
-    return (this.db.prepare(`SELECT r.seq, r.hash, r.json, r.sent_ms, c.first_seq, c.last_seq FROM records r
-      LEFT JOIN receipts c ON c.first_seq = (SELECT max(first_seq) FROM receipts WHERE first_seq <= r.seq) AND c.last_seq >= r.seq
-      WHERE r.state = 1 ORDER BY r.seq LIMIT ?`).all(limit) as { seq: number; hash: string; json: string; sent_ms: number; first_seq: number | null; last_seq: number | null }[])
-      .map((r) => ({ seq: r.seq, hash: r.hash as Hex32, json: r.json, sentMs: r.sent_ms, envelope: r.first_seq === null ? null : { firstSeq: r.first_seq, lastSeq: r.last_seq! } }));
+    return delivery.awaitingAudit(this.db, limit);
   }
 
   /** Purges records whose inclusion in an anchored checkpoint was verified. */
   purgeVerified(seqs: readonly number[]): void {
     if (seqs.length === 0) return;
-    this.tx(() => {
-      const del = this.db.prepare("DELETE FROM records WHERE seq = ? AND state = 1 RETURNING bytes");
-      for (const seq of seqs) {
-        const row = del.get(seq) as { bytes: number } | undefined;
-        if (row) this.bytes -= row.bytes;
-      }
-      // A watermark, not the largest purged seq: records leave the spool only once verified (or, with keep-newest
-      // on a full disk, evicted: counted in evictedUnaudited and alarmed), so everything below the oldest record
-      // still held has been dealt with. A record kept after a failed proof holds the watermark back.
-      const oldest = (this.db.prepare("SELECT min(seq) AS seq FROM records").get() as { seq: number | null }).seq;
-      const watermark = oldest === null ? this.lastSeq : oldest - 1;
-      if (watermark > this.lastAnchoredSeq()) this.st.setMeta!.run("last_anchored_seq", String(watermark));
-      this.db.prepare("DELETE FROM receipts WHERE last_seq < coalesce((SELECT min(seq) FROM records), ?)").run(this.lastSeq + 1);
-    });
+    this.tx(() => { this.bytes -= delivery.purgeVerified(this.db, this.st, seqs, this.lastSeq); });
   }
 
   hashOf(seq: number): Hex32 | undefined {
-    return (this.db.prepare("SELECT hash FROM records WHERE seq = ?").get(seq) as { hash: string } | undefined)?.hash as Hex32 | undefined;
+    return delivery.hashOf(this.db, seq);
   }
 
   lastAnchoredSeq(): number {
-    return Number(this.meta("last_anchored_seq") ?? 0);
+    return delivery.lastAnchoredSeq(this.db);
   }
 
   head(): { lastSeq: number; lastHash: Hex32 | null } {
@@ -372,7 +346,7 @@ export class Spool {
 
   /** A stream's head (streamSeq 0 before its first record) and its salt, or undefined for a stream not begun. */
   streamHead(name: string): { salt: string; streamSeq: number; streamPrev: Hex32 | null; lastTo: string | null } | undefined {
-    const s = this.st.stream!.get(name) as StreamRow | undefined;
+    const s = this.st.stream.get(name) as StreamRow | undefined;
     return s && { salt: s.salt, streamSeq: s.stream_seq, streamPrev: s.stream_prev as Hex32 | null, lastTo: s.last_to_ms === null ? null : toTimestamp(s.last_to_ms) };
   }
 
@@ -382,24 +356,7 @@ export class Spool {
   }
 
   stats(): SpoolStats {
-    const counts = this.db.prepare("SELECT state, count(*) AS n, min(created_ms) AS oldest FROM records GROUP BY state").all() as { state: number; n: number; oldest: number }[];
-    const pending = counts.find((c) => c.state === RecordState.pending);
-    const open = this.db.prepare("SELECT count(*) AS windows, coalesce(sum(count), 0) AS samples FROM windows").get() as { windows: number; samples: number };
-    return {
-      pending: pending?.n ?? 0,
-      sent: counts.find((c) => c.state === RecordState.sent)?.n ?? 0,
-      bytes: this.bytes,
-      lastSeq: this.lastSeq,
-      lastHash: this.lastHash,
-      oldestPendingAt: pending ? new Date(pending.oldest).toISOString() : null,
-      oldestPendingAgeMs: pending ? Math.max(0, this.opts.now() - pending.oldest) : null,
-      openWindows: open.windows,
-      openSamples: open.samples,
-      refusedSamples: this.counters.refused_total,
-      lateSamples: this.counters.late_total,
-      evictedUnaudited: this.counters.evicted_total,
-      lastAnchoredSeq: this.lastAnchoredSeq(),
-    };
+    return spoolStats(this.db, { bytes: this.bytes, lastSeq: this.lastSeq, lastHash: this.lastHash, nowMs: this.opts.now(), counters: this.counters });
   }
 
   close(): void {
