@@ -1,6 +1,7 @@
 // The log's leaves, derived (migration 0110): leaf i is the hash of the record at envelope position
 // i = first_index + (seq - first_seq). Envelopes are found by first_index (unique index), their records by the
-// primary key (device, seq), so a range of n leaves costs one index range scan plus n primary-key fetches.
+// primary key (device, seq) range, so a range of n leaves costs one index range scan plus n primary-key fetches
+// (envelope_id = e.id is a filter, so a second row for a (device, seq) can never pose as another envelope's leaf).
 // Ingest assigns first_index under the log lock in commit order, so the visible leaves are always [0, logSize).
 import type pg from "pg";
 import { MAX_ENVELOPE_RECORDS } from "../../core/index.ts";
@@ -16,7 +17,7 @@ export const LOG_SIZE_SQL = "SELECT coalesce((SELECT first_index + count FROM en
  */
 export const LEAF_RANGE_SQL = (begin: string, end: string) => `
   SELECT e.first_index + (r.seq - e.first_seq) AS idx, r.hash
-  FROM envelopes e JOIN records r ON r.device = e.device
+  FROM envelopes e JOIN records r ON r.device = e.device AND r.envelope_id = e.id
     AND r.seq >= e.first_seq + greatest(${begin} - e.first_index, 0)
     AND r.seq < e.first_seq + least(${end} - e.first_index, e.count)
   WHERE e.first_index < ${end} AND e.first_index > ${begin} - ${MAX_ENVELOPE_RECORDS} AND e.first_index + e.count > ${begin}
