@@ -40,8 +40,7 @@ export async function insertBulkRecords(owner: pg.Pool, o: BulkOptions): Promise
           END AS body
         FROM (
           SELECT z.*, CASE WHEN z.kind = 'event' THEN '@events/pump-' || (z.i % 7) ELSE 'tag-' || (z.i % 50) END AS name,
-                 CASE WHEN z.seq = 1 THEN NULL ELSE sha256(int8send(z.seq) || z.dev) END AS prev,
-
+                 CASE WHEN z.seq = 1 THEN NULL ELSE sha256(int8send(z.seq) || z.dev) END AS prev
           FROM (
             SELECT b.i, sha256(int8send($1::bigint + b.i)) AS h, ($2::bytea[])[1 + ((b.i / $3::int) % $4::int)] AS dev,
                    1 + (b.i / ($3::int * $4::int)) * $3::int + (b.i % $3::int) AS seq,

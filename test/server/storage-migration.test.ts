@@ -4,7 +4,7 @@
 // every leaf, every inclusion and consistency proof and every root must be byte-identical before and after, and
 // the new guards must hold: a header the columns do not rebuild is refused, by the migration and at insert.
 import t from "tap";
-import { copyFile, mkdtemp, readdir } from "node:fs/promises";
+import { copyFile, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -31,6 +31,7 @@ const bytes = (hex: string | null | undefined) => (hex === null || hex === undef
 /** The migrations before 0110, in their own directory (node-pg-migrate runs a directory). */
 async function preMigrationDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "otledger-pre0110-"));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
   for (const f of await readdir(MIGRATIONS_DIR)) if (f < "0110") await copyFile(join(MIGRATIONS_DIR, f), join(dir, f));
   return dir;
 }
