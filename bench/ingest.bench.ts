@@ -15,7 +15,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 import { Wallet } from "ethers";
-import { canonicalString, recordHash, type EnvelopeV2 } from "../core/index.ts";
+import { recordHash, type EnvelopeV2 } from "../core/index.ts";
 import { COLUMNS, rowText } from "../server/ingest/record-rows.ts";
 import { buildApp } from "../server/app.ts";
 import { loadConfig } from "../server/config.ts";
@@ -124,8 +124,8 @@ function buildCopyRows(sample: EnvelopeV2): (offset: number) => Generator<string
       const r = sample.records[n % sample.records.length]!;
       // New positions (unique seq, streamSeq and hash); both links non-null as for any record past the first.
       const header = { ...r.header, seq: n + 2, streamSeq: n + 2, prev: link, streamPrev: link };
-      const hash = `0x${n.toString(16).padStart(16, "0")}${recordHash(r.header).slice(18)}`;
-      yield rowText({ ...r, header }, hash, canonicalString(header), 1);
+      // The real hash of the new header: records_header_rebuilds (migration 0110) refuses any other.
+      yield rowText({ ...r, header }, recordHash(header), 1);
     }
   };
 }

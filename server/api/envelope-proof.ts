@@ -4,6 +4,7 @@ import type pg from "pg";
 import { ENVELOPE_PROOF_VERSION_V2, EnvelopeProofV2Schema, type EnvelopeProofV2 } from "../../core/index.ts";
 import type { ChainConnection } from "../chain/connection.ts";
 import { bytesToHex, hexToBytes } from "../db/bytes.ts";
+import { leafHashes } from "../log/leaf-store.ts";
 import { storedRangeProof } from "../log/merkle-store.ts";
 import { anchoredBySize, expectedCheckpointIndex, latestAnchored, type AnchoredCheckpoint } from "./checkpoints-db.ts";
 import { ApiError } from "./errors.ts";
@@ -46,14 +47,14 @@ export async function envelopeProofFor(db: Db, chain: ChainConnection, row: Enve
     return { status: "pending", firstIndex, count: row.count, expectedCheckpoint: { minTreeSize: end, index: await expectedCheckpointIndex(db, end - 1) } };
   }
   const [leaves, proof] = await Promise.all([
-    db.query<{ hash: Buffer }>("SELECT hash FROM leaves WHERE idx >= $1 AND idx < $2 ORDER BY idx", [firstIndex, end]),
+    leafHashes(db, firstIndex, end),
     storedRangeProof(db, firstIndex, end, checkpoint.treeSize),
   ]);
   return EnvelopeProofV2Schema.parse({
     version: ENVELOPE_PROOF_VERSION_V2,
     header: { device: bytesToHex(row.device), firstSeq: Number(row.first_seq), count: row.count, recordsRoot: bytesToHex(row.records_root), lastHash: bytesToHex(row.last_hash) },
     signature: bytesToHex(row.signature),
-    recordHashes: leaves.rows.map((l) => bytesToHex(l.hash)),
+    recordHashes: leaves.map((l) => bytesToHex(l)),
     log: { firstIndex, treeSize: checkpoint.treeSize, proof },
     anchor: {
       chainId: chain.chainId, contract: chain.contractAddress, checkpointIndex: checkpoint.index, treeSize: checkpoint.treeSize,

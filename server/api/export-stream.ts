@@ -1,9 +1,10 @@
 // GET /v1/export body: the otledger.export/2 NDJSON stream (docs/AUDIT-FORMAT.md) of the caller's scope.
-// One REPEATABLE READ snapshot on one connection; records and leaves come through server-side cursors
+// One REPEATABLE READ snapshot on one connection; records and leaves (derived: leaf-store.ts) come through server-side cursors
 // (pg-query-stream) pulled by the HTTP stream, so memory stays constant at any size.
 import type pg from "pg";
 import QueryStream from "pg-query-stream";
 import { bytesToHex } from "../db/bytes.ts";
+import { LEAF_RANGE_SQL, logSize } from "../log/leaf-store.ts";
 import type { LedgerContext } from "../context.ts";
 import { exportDevices, exportCheckpoints } from "./export-meta.ts";
 import { LEAF_INDEX, RECORDS_FROM, recordFilter } from "./records-query.ts";
@@ -35,8 +36,7 @@ export async function* exportLines(ctx: LedgerContext, scope: Scope, q: ExportQu
   let committed = false;
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-    const size = await client.query<{ n: number }>("SELECT coalesce(max(idx) + 1, 0) AS n FROM leaves");
-    const treeSize = Number(size.rows[0]!.n);
+    const treeSize = await logSize(client);
     const registryBlock = await ctx.chain.provider.getBlockNumber();
     const devicesAsked = q.device === undefined ? null : Array.isArray(q.device) ? q.device : [q.device];
     const partial = !scope.full || q.from !== undefined || q.to !== undefined || devicesAsked !== null;
@@ -69,7 +69,7 @@ export async function* exportLines(ctx: LedgerContext, scope: Scope, q: ExportQu
     }
     let chunk: string[] = [];
     let start = 0;
-    for await (const l of streamRows<{ hash: Buffer }>(client, "SELECT hash FROM leaves WHERE idx < $1 ORDER BY idx", [treeSize])) {
+    for await (const l of streamRows<{ hash: Buffer }>(client, LEAF_RANGE_SQL("0::bigint", "$1::bigint"), [treeSize])) {
       chunk.push(bytesToHex(l.hash));
       if (chunk.length === LEAVES_CHUNK) {
         counts.leaves += chunk.length;

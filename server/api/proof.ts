@@ -7,6 +7,7 @@ import type pg from "pg";
 import { assembleBundleV2, envelopeInclusionProofV2, isFull, type BundleV2, type ErasureBundle } from "../../core/index.ts";
 import type { ChainConnection } from "../chain/connection.ts";
 import { bytesToHex } from "../db/bytes.ts";
+import { leafHashes } from "../log/leaf-store.ts";
 import { storedInclusionProof } from "../log/merkle-store.ts";
 import { anchoredBySize, expectedCheckpointIndex, latestAnchored, type AnchoredCheckpoint } from "./checkpoints-db.ts";
 import { ApiError } from "./errors.ts";
@@ -41,7 +42,7 @@ export async function proofFor(db: Db, chain: ChainConnection, row: RecordWithEn
 async function bundleParts(db: Db, chain: ChainConnection, row: RecordWithEnvelope, checkpoint: AnchoredCheckpoint) {
   const index = Number(row.leaf_index), firstIndex = Number(row.first_index);
   const [leaves, logProof] = await Promise.all([
-    db.query<{ hash: Buffer }>("SELECT hash FROM leaves WHERE idx >= $1 AND idx < $2 ORDER BY idx", [firstIndex, firstIndex + row.count]),
+    leafHashes(db, firstIndex, firstIndex + row.count),
     storedInclusionProof(db, index, checkpoint.treeSize),
   ]);
   const position = index - firstIndex;
@@ -51,7 +52,7 @@ async function bundleParts(db: Db, chain: ChainConnection, row: RecordWithEnvelo
       header: { device: bytesToHex(row.env_device), firstSeq: Number(row.first_seq), count: row.count, recordsRoot: bytesToHex(row.records_root), lastHash: bytesToHex(row.last_hash) },
       signature: bytesToHex(row.signature),
       index: position,
-      proof: envelopeInclusionProofV2(leaves.rows.map((l) => l.hash), position),
+      proof: envelopeInclusionProofV2(leaves, position),
     },
     log: { index, treeSize: checkpoint.treeSize, proof: logProof },
     anchor: {

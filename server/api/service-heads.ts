@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import type { Hex32 } from "../../core/index.ts";
 import { bytesToHex, hexToBytes } from "../db/bytes.ts";
+import { STREAM_OF_NAME } from "./stream-answer.ts";
 
 export type ServiceHeads = { seq: number; prev: Hex32 | null; salt: string; streamSeq: number; streamPrev: Hex32 | null; lastTo: number };
 
@@ -15,7 +16,7 @@ export async function loadServiceHeads(db: pg.Pool, address: string, streamName:
   const [dev, stream] = await Promise.all([
     db.query<{ seq: string; hash: Buffer }>("SELECT seq, hash FROM records WHERE device = $1 ORDER BY seq DESC LIMIT 1", [device]),
     db.query<{ stream_seq: string; hash: Buffer; stream_salt: Buffer; to_ts: Date }>(
-      "SELECT stream_seq, hash, stream_salt, to_ts FROM records WHERE device = $1 AND stream_name = $2 ORDER BY stream_seq DESC LIMIT 1", [device, streamName]),
+      `SELECT stream_seq, hash, stream_salt, to_ts FROM records WHERE device = $1 AND stream IN (${STREAM_OF_NAME}) ORDER BY stream_seq DESC LIMIT 1`, [device, streamName]),
   ]);
   const d = dev.rows[0], s = stream.rows[0];
   return {

@@ -13,6 +13,9 @@ import { LEAF_INDEX, RECORDS_FROM } from "./records-query.ts";
 import { STORED_COLUMNS, storedRecord, type StoredColumns } from "./stored-record.ts";
 
 type Db = Pick<pg.Pool, "query">;
+/** The stream id(s) of device $1's name $2, from each stream's first record (index records_stream_name, migration 0110): the
+ * stream's records then come by (device, stream, stream_seq), never by a scan of the device's records. */
+export const STREAM_OF_NAME = "SELECT f.stream FROM records f WHERE f.device = $1 AND f.stream_name = $2 AND f.stream_seq = 1";
 type Row = StoredColumns & { leaf_index: string | number };
 export type StreamAnswerRequest = { device: string; name: string; from: string; to: string; limit: number };
 export type StreamAnswerPending = { status: "pending" };
@@ -28,7 +31,7 @@ export async function buildStreamAnswer(db: Db, chain: ChainConnection, q: Strea
   const checkpoint = await latestAnchored(db, chain);
   if (checkpoint === undefined) return { status: "pending" };
   const base = `SELECT ${LEAF_INDEX} AS leaf_index, ${STORED_COLUMNS} FROM ${RECORDS_FROM}
-    WHERE r.device = $1 AND r.stream_name = $2 AND ${LEAF_INDEX} < $3`;
+    WHERE r.device = $1 AND r.stream IN (${STREAM_OF_NAME}) AND r.stream_name = $2 AND ${LEAF_INDEX} < $3`;
   const args = [hexToBytes(q.device), q.name, checkpoint.treeSize];
   const [inside, before, after] = await Promise.all([
     db.query<Row>(`${base} AND r.from_ts < $4::timestamptz AND r.to_ts >= $5::timestamptz ORDER BY r.stream_seq LIMIT $6`, [...args, q.to, q.from, q.limit + 1]),

@@ -4,6 +4,7 @@
 // commit order: a reader that sees leaf i sees every leaf below i).
 import type pg from "pg";
 import { bytesToHex, hexToBytes } from "../db/bytes.ts";
+import { LOG_SIZE_SQL } from "../log/leaf-store.ts";
 import { IngestError } from "./errors.ts";
 import { buildReceipt, type Receipt } from "./receipt.ts";
 import { copyRecords } from "./record-rows.ts";
@@ -70,24 +71,19 @@ export async function prepareEnvelope(client: pg.PoolClient, v: VerifiedEnvelope
   return { status: 201, id };
 }
 
-/** With the log lock held (to commit): the envelope row with its first leaf index, and the leaves. */
+/** With the log lock held (to commit): the envelope row with its first leaf index (its records are its leaves, leaf-store.ts). */
 export async function sequenceEnvelope(client: pg.PoolClient, v: VerifiedEnvelope, id: number): Promise<StoreOutcome> {
   const { header, signature } = v.envelope;
-  const res = await client.query<{ first_index: number }>(INSERT_ENVELOPE_AND_LEAVES, [
-    id, hexToBytes(header.device), header.firstSeq, header.count, hexToBytes(header.recordsRoot), hexToBytes(header.lastHash), hexToBytes(signature), v.hashes.map(hexToBytes),
+  const res = await client.query<{ first_index: number }>(INSERT_ENVELOPE, [
+    id, hexToBytes(header.device), header.firstSeq, header.count, hexToBytes(header.recordsRoot), hexToBytes(header.lastHash), hexToBytes(signature),
   ]);
   return { status: 201, receipt: buildReceipt(header, v.hashes, res.rows[0]!.first_index) };
 }
 
-const INSERT_ENVELOPE_AND_LEAVES = `
-WITH env AS (
-  INSERT INTO envelopes (id, device, first_seq, count, records_root, last_hash, signature, first_index)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT coalesce(max(idx) + 1, 0) FROM leaves))
-  RETURNING first_index
-), lv AS (
-  INSERT INTO leaves (idx, hash) SELECT env.first_index + u.i - 1, u.h FROM env, unnest($8::bytea[]) WITH ORDINALITY AS u(h, i)
-)
-SELECT first_index FROM env`;
+const INSERT_ENVELOPE = `
+INSERT INTO envelopes (id, device, first_seq, count, records_root, last_hash, signature, first_index)
+VALUES ($1, $2, $3, $4, $5, $6, $7, (${LOG_SIZE_SQL}))
+RETURNING first_index`;
 
 async function replayOrConflict(client: pg.PoolClient, v: VerifiedEnvelope, device: Buffer, head: Head): Promise<StoreOutcome & { status: 200 }> {
   const { header } = v.envelope;

@@ -48,14 +48,14 @@ export async function checkStreamHeads(client: pg.PoolClient, v: VerifiedEnvelop
 
 /** The stored head (max stream_seq row) of each stream: one backward scan of (device, stream, stream_seq) per stream. */
 async function storedHeads(client: pg.PoolClient, device: Buffer, ids: Buffer[]): Promise<Map<Hex32, StoredHead>> {
-  const res = await client.query<{ stream: Buffer; stream_seq: number; hash: Buffer; header: string }>(
-    `SELECT s.id AS stream, h.stream_seq, h.hash, h.header
+  const res = await client.query<{ stream: Buffer; stream_seq: number; hash: Buffer; to: string }>(
+    `SELECT s.id AS stream, h.stream_seq, h.hash, otledger_ts(h.to_ts) AS to
      FROM unnest($2::bytea[]) AS s(id)
-     CROSS JOIN LATERAL (SELECT stream_seq, hash, header FROM records WHERE device = $1 AND stream = s.id ORDER BY stream_seq DESC LIMIT 1) h`,
+     CROSS JOIN LATERAL (SELECT stream_seq, hash, to_ts FROM records WHERE device = $1 AND stream = s.id ORDER BY stream_seq DESC LIMIT 1) h`,
     [device, ids],
   );
-  // `to` is read from the hashed header text, not from to_ts, so it is exactly the spelling that was signed.
-  return new Map(res.rows.map((r) => [bytesToHex(r.stream) as Hex32, { streamSeq: r.stream_seq, hash: bytesToHex(r.hash) as Hex32, to: (JSON.parse(r.header) as { to: string }).to }]));
+  // `to` is spelled as the hashed header spelled it (otledger_ts is the header rebuild's own spelling).
+  return new Map(res.rows.map((r) => [bytesToHex(r.stream) as Hex32, { streamSeq: r.stream_seq, hash: bytesToHex(r.hash) as Hex32, to: r.to }]));
 }
 
 /** Per name of the envelope, a stream id the device already stored for it other than the envelope's. */
@@ -63,7 +63,7 @@ async function otherIdsForNames(client: pg.PoolClient, device: Buffer, names: st
   const res = await client.query<{ name: string; stream: Buffer }>(
     `SELECT n.name, o.stream
      FROM unnest($2::text[], $3::bytea[]) AS n(name, id)
-     CROSS JOIN LATERAL (SELECT stream FROM records WHERE device = $1 AND stream_name = n.name AND stream <> n.id LIMIT 1) o`,
+     CROSS JOIN LATERAL (SELECT stream FROM records WHERE device = $1 AND stream_name = n.name AND stream_seq = 1 AND stream <> n.id LIMIT 1) o`,
     [device, names, ids],
   );
   return new Map(res.rows.map((r) => [r.name, bytesToHex(r.stream) as Hex32]));

@@ -1,11 +1,14 @@
 // The integrator (leader only): folds committed leaves into the RFC 9162 tree, stores every completed perfect
-// subtree, and cuts a checkpoint every intervalMs or maxLeaves new leaves, whichever comes first.
-// Ingest already appended the leaves in commit order (contiguous indexes); the integrator only hashes upward.
+// subtree of level >= STORED_FROM_LEVEL (lower ones are rebuilt from leaves on demand, merkle-store.ts), and cuts
+// a checkpoint every intervalMs or maxLeaves new leaves, whichever comes first.
+// Ingest already sequenced the records in commit order (contiguous leaf indexes, leaf-store.ts); the integrator
+// only hashes upward.
 // Progress is the last checkpoint: after a restart it resumes from that checkpoint's frontier and re-inserts
 // nodes idempotently (ON CONFLICT DO NOTHING: inserts only, the tables are append-only).
 import type pg from "pg";
 import { CompactRange, type Subtree } from "../../core/index.ts";
-import { fetchSubtrees } from "./merkle-store.ts";
+import { leafRange } from "./leaf-store.ts";
+import { fetchSubtrees, STORED_FROM_LEVEL } from "./merkle-store.ts";
 
 export type IntegratorOptions = { intervalMs: number; maxLeaves: number; batchLeaves?: number };
 export type CheckpointRow = { idx: number; treeSize: number; root: Buffer; createdAt: Date };
@@ -40,13 +43,11 @@ export class Integrator {
     const range = this.#range!;
     const lastSize = this.#last?.treeSize ?? 0;
     const room = lastSize + this.#opts.maxLeaves - range.size;
-    const leaves = room > 0 ? await this.#pool.query<{ idx: number; hash: Buffer }>(
-      "SELECT idx, hash FROM leaves WHERE idx >= $1 ORDER BY idx LIMIT $2", [range.size, Math.min(room, this.#opts.batchLeaves)],
-    ) : { rows: [] };
+    const leaves = { rows: room > 0 ? await leafRange(this.#pool, range.size, range.size + Math.min(room, this.#opts.batchLeaves)) : [] };
     const completed: Subtree[] = [];
     for (const leaf of leaves.rows) {
       if (leaf.idx !== range.size) throw new Error(`leaf ${leaf.idx} follows ${range.size - 1}: the log has a hole`);
-      for (const s of range.append(leaf.hash)) if (s.level > 0) completed.push(s);
+      for (const s of range.append(leaf.hash)) if (s.level >= STORED_FROM_LEVEL) completed.push(s);
     }
     const pending = range.size - lastSize;
     const due = pending >= this.#opts.maxLeaves || (pending > 0 && now.getTime() - (this.#last?.createdAt.getTime() ?? 0) >= this.#opts.intervalMs);

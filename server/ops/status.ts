@@ -2,6 +2,7 @@
 import type pg from "pg";
 import type { ChainConnection } from "../chain/connection.ts";
 import { hexToBytes } from "../db/bytes.ts";
+import { LOG_SIZE_SQL } from "../log/leaf-store.ts";
 
 export type AnchoringStatus = {
   logSize: number;
@@ -17,7 +18,7 @@ export type AnchoringStatus = {
 export async function anchoringStatus(db: pg.Pool, chain: ChainConnection, now = Date.now()): Promise<AnchoringStatus> {
   const res = await db.query<{ log_size: number; checkpoints: number; checkpointed_size: number; anchored: number; anchored_size: number; oldest_unanchored: Date | null }>(
     `WITH a AS (SELECT coalesce(max(checkpoint_idx) + 1, 0) AS n FROM anchors WHERE chain_id = $1 AND contract = $2)
-     SELECT (SELECT coalesce(max(idx) + 1, 0) FROM leaves) AS log_size,
+     SELECT (${LOG_SIZE_SQL}) AS log_size,
             (SELECT coalesce(max(idx) + 1, 0) FROM checkpoints) AS checkpoints,
             (SELECT coalesce(max(tree_size), 0) FROM checkpoints) AS checkpointed_size,
             a.n AS anchored,

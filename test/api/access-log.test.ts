@@ -93,7 +93,7 @@ t.test("the @access stream keeps one id and one chain across a restart", async (
   await second.get("/v1/access-log", auditor.key);
 
   const rows = await second.ownerDb.query<{ seq: string; stream_seq: string; header: string; stream_name: string }>(
-    "SELECT seq, stream_seq, header, stream_name FROM records WHERE device = $1 ORDER BY seq", [Buffer.from(serviceKey.address.slice(2), "hex")]);
+    "SELECT seq, stream_seq, header, stream_name FROM records_indexed WHERE device = $1 ORDER BY seq", [Buffer.from(serviceKey.address.slice(2), "hex")]);
   t.ok(rows.rows.length >= 6, `${rows.rows.length} access records`);
   const headers = rows.rows.map((r) => JSON.parse(r.header));
   t.ok(rows.rows.every((r) => r.stream_name === ACCESS_STREAM), "all in @access");

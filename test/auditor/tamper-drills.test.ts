@@ -2,10 +2,13 @@
 // database per drill, a hostile operator edits PostgreSQL directly as superuser (triggers bypassed with
 // session_replication_role = replica, constraints dropped where needed). The real service then serves the copy and
 // the auditor audits its GET /v1/export against the chain. Prints a detection table.
+// Since migration 0110 the header is rebuilt from the record's columns (records_header_rebuilds refuses a row whose
+// rebuild does not hash to `hash`) and the log's leaves are the records' hashes in envelope order: a drill edits
+// those columns, or the envelopes' positions, and drops the constraint where the edit needs it.
 import t from "tap";
 import pg from "pg";
 import {
-  canonicalString, recordHash, recordsRoot, type EnvelopeV2, type FullRecord, type Header,
+  recordHash, recordsRoot, type EnvelopeV2, type FullRecord, type Header,
 } from "../../core/index.ts";
 import { startTestChain } from "../helpers/chain.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
@@ -66,8 +69,8 @@ const fullOf = (r: Row): FullRecord => ({ header: JSON.parse(r.header) as Header
 const treeSize = async () => Number((await one("SELECT count(*) AS n FROM leaves"))[0].n);
 
 /**
- * Appends records as the service would (envelope row with first_index, record rows with the header's JCS text and
- * the openings, leaves; a record's leaf index is first_index + seq - first_seq), with whatever signature the operator has.
+ * Appends records as the service would (envelope row with first_index, record rows with the header's fields and
+ * the openings; a record is leaf first_index + seq - first_seq), with whatever signature the operator has.
  */
 async function append(records: FullRecord[], signature: Buffer): Promise<void> {
   const first = await treeSize();
@@ -77,20 +80,23 @@ async function append(records: FullRecord[], signature: Buffer): Promise<void> {
     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, [bytes(h0.device), h0.seq, records.length, bytes(recordsRoot(hashes)), bytes(hashes.at(-1)!), signature, first]);
   for (const [i, r] of records.entries()) {
     const h = r.header;
-    await one(`INSERT INTO records (hash, device, seq, prev, stream, stream_seq, stream_prev, kind, from_ts, to_ts, ts, envelope_id, header, stream_name, stream_salt, salt, body, samples)
+    await one(`INSERT INTO records (hash, device, seq, prev, stream, stream_seq, stream_prev, kind, from_ts, to_ts, ts, envelope_id, body_commitment, stream_name, stream_salt, salt, body, samples)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
       [bytes(hashes[i]!), bytes(h.device), h.seq, h.prev && bytes(h.prev), bytes(h.stream), h.streamSeq, h.streamPrev && bytes(h.streamPrev), h.kind, h.from, h.to, h.ts,
-        env.id, canonicalString(h), r.stream.name, bytes(r.stream.salt), bytes(r.salt), JSON.stringify(r.body), 4]);
-    await one("INSERT INTO leaves (idx, hash) VALUES ($1, $2)", [first + i, bytes(hashes[i]!)]);
+        env.id, bytes(h.body), r.stream.name, bytes(r.stream.salt), bytes(r.salt), JSON.stringify(r.body), 4]);
   }
 }
 const someSignature = async () => (await one("SELECT signature FROM envelopes LIMIT 1"))[0].signature as Buffer;
 
 const drills: { name: string; expect: string; tamper: () => Promise<void> }[] = [
   { name: "header field changed", expect: "RECORD_HASH_MISMATCH", tamper: async () => {
-    const header = JSON.parse((await recordOf(A, 5)).header);
-    header.ts = "2030-01-01T00:00:00.000Z";
-    await one("UPDATE records SET header = $2 WHERE device = $1 AND seq = 5", [A, canonicalString(header)]);
+    await db.query("ALTER TABLE records DROP CONSTRAINT records_header_rebuilds"); // the header is the columns'
+    await one("UPDATE records SET ts = '2030-01-01T00:00:00.000Z' WHERE device = $1 AND seq = 5", [A]);
+  } },
+  // A consistent row (records_header_rebuilds holds) with a new hash: its leaf changes, and seq 6 still links the old one.
+  { name: "header field changed with its hash (so its leaf)", expect: "CHECKPOINT_ROOT_MISMATCH", tamper: async () => {
+    const header = { ...JSON.parse((await recordOf(A, 5)).header) as Header, ts: "2030-01-01T00:00:00.000Z" };
+    await one("UPDATE records SET ts = $2, hash = $3 WHERE device = $1 AND seq = 5", [A, header.ts, bytes(recordHash(header))]);
   } },
   { name: "sample value changed", expect: "BODY_COMMITMENT_MISMATCH", tamper: async () => {
     const body = (await recordOf(A, 6)).body as { values: number[] };
@@ -103,7 +109,8 @@ const drills: { name: string; expect: string; tamper: () => Promise<void> }[] = 
   { name: "body deleted without an erasure record", expect: "BODY_MISSING", tamper: async () => {
     await one("UPDATE records SET body = NULL, salt = NULL WHERE device = $1 AND seq = 8", [A]);
   } },
-  { name: "record deleted", expect: "LEAF_WITHOUT_RECORD", tamper: async () => {
+  // Leaves are the records' hashes: the deleted record's leaf goes with it, and its envelope is short of a record.
+  { name: "record deleted", expect: "ENVELOPE_INCOMPLETE", tamper: async () => {
     await one("DELETE FROM records WHERE device = $1 AND seq = 7", [A]);
   } },
   { name: "forged record inserted", expect: "ENVELOPE_SIGNATURE_INVALID", tamper: async () => {
@@ -112,14 +119,15 @@ const drills: { name: string; expect: string; tamper: () => Promise<void> }[] = 
     forged.header = { ...forged.header, seq: 36, prev: hex(last.hash), streamSeq: forged.header.streamSeq + 1, streamPrev: hex(last.hash) };
     await append([forged], await someSignature());
   } },
-  { name: "two records reordered", expect: "SEQ_OUT_OF_ORDER", tamper: async () => {
-    // Seq 2 and 3 trade places in the log: their rows swap seq (so their leaf indexes) and the leaves follow.
-    const [r2, r3] = [await recordOf(A, 2), await recordOf(A, 3)];
-    await one("UPDATE records SET seq = 999999 WHERE device = $1 AND seq = 2", [A]);
-    await one("UPDATE records SET seq = 2 WHERE device = $1 AND seq = 3", [A]);
-    await one("UPDATE records SET seq = 3 WHERE device = $1 AND seq = 999999", [A]);
-    await one("UPDATE leaves SET hash = $2 WHERE idx = $1", [r2.leaf_index, r3.hash]);
-    await one("UPDATE leaves SET hash = $2 WHERE idx = $1", [r3.leaf_index, r2.hash]);
+  { name: "records reordered in the log", expect: "SEQ_OUT_OF_ORDER", tamper: async () => {
+    // A record's leaf index is its envelope's first_index + position, so reordering the log moves envelopes:
+    // a's seq 21..30 (10 leaves at 35) go first, then b's 15, then a's seq 1..20; headers untouched.
+    const at = async (device: Buffer, firstSeq: number) => Number((await one("SELECT first_index FROM envelopes WHERE device = $1 AND first_seq = $2", [device, firstSeq]))[0].first_index);
+    if (await at(A, 1) !== 0 || await at(bytes(b.address), 1) !== 20 || await at(A, 21) !== 35) throw new Error("the fixture's envelope layout changed");
+    await one("UPDATE envelopes SET first_index = first_index + 1000000 WHERE first_index IN (0, 20, 35)");
+    await one("UPDATE envelopes SET first_index = 0 WHERE first_index = 1000035");
+    await one("UPDATE envelopes SET first_index = 10 WHERE first_index = 1000020");
+    await one("UPDATE envelopes SET first_index = 25 WHERE first_index = 1000000");
   } },
   { name: "stored checkpoint root edited", expect: "CHECKPOINT_STORED_MISMATCH", tamper: async () => {
     await one("UPDATE checkpoints SET root = $1 WHERE idx = 0", [Buffer.alloc(32, 0xab)]);

@@ -35,7 +35,7 @@ t.test("otledger_erase clears only what a later erasure record names", async (t)
   const erase = (target: FullRecord, scope: string, erasure: Buffer) =>
     app.query<{ changed: boolean }>("SELECT otledger_erase($1, $2, $3) AS changed", [bytes(recordHash(target.header)), scope, erasure]);
   const row = async (r: FullRecord) => (await ledger.ownerDb.query(
-    "SELECT salt IS NOT NULL AS salt, body IS NOT NULL AS body, personal IS NOT NULL AS personal, personal_salt IS NOT NULL AS personal_salt, header FROM records WHERE hash = $1",
+    "SELECT salt IS NOT NULL AS salt, body IS NOT NULL AS body, personal IS NOT NULL AS personal, personal_salt IS NOT NULL AS personal_salt, header FROM records_indexed WHERE hash = $1",
     [bytes(recordHash(r.header))])).rows[0];
 
   await t.test("the app role cannot UPDATE records, the owner is still refused by the guard", async (t) => {

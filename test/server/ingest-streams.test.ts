@@ -25,7 +25,7 @@ function withStream(device: TestDeviceV2, name: string, change: (s: StreamState)
 /** The stream chain as stored: (stream_seq, hash, stream_prev) ordered, and whether every link holds. */
 async function storedChain(ledger: TestLedger, device: TestDeviceV2, name: string) {
   const rows = (await ledger.ownerDb.query(
-    "SELECT stream_seq, encode(hash, 'hex') AS h, encode(stream_prev, 'hex') AS p, header FROM records WHERE device = $1 AND stream_name = $2 ORDER BY stream_seq",
+    "SELECT stream_seq, encode(hash, 'hex') AS h, encode(stream_prev, 'hex') AS p, header FROM records_indexed WHERE device = $1 AND stream_name = $2 ORDER BY stream_seq",
     [Buffer.from(device.address.slice(2), "hex"), name])).rows as { stream_seq: number; h: string; p: string | null; header: string }[];
   const linked = rows.every((r, i) => r.stream_seq === i + 1 && (i === 0 ? r.p === null : r.p === rows[i - 1]!.h)
     && (i === 0 || JSON.parse(r.header).from >= JSON.parse(rows[i - 1]!.header).to));
@@ -39,7 +39,7 @@ t.test("stream head rejections carry their evidence and write nothing", async (t
   t.equal((await ledger.submit(device.envelope(ledger.domain, 2, { stream: A }))).status, 201, "setup: stream A has 2 records");
   t.equal((await ledger.submit(device.envelope(ledger.domain, 1, { make: "reading", stream: B }))).status, 201, "setup: stream B has 1");
   const headA = device.stream(A);
-  const streamA = headA.streamPrev && (await ledger.ownerDb.query("SELECT encode(stream, 'hex') AS s, header FROM records WHERE hash = $1", [Buffer.from(headA.streamPrev.slice(2), "hex")])).rows[0];
+  const streamA = headA.streamPrev && (await ledger.ownerDb.query("SELECT encode(stream, 'hex') AS s, header FROM records_indexed WHERE hash = $1", [Buffer.from(headA.streamPrev.slice(2), "hex")])).rows[0];
   const idA = "0x" + streamA.s, headTo = JSON.parse(streamA.header).to as string;
   const before = await counts(ledger);
 
