@@ -1,10 +1,12 @@
 // The partner and auditor API as a root-level plugin (register after the otledger app, which serves its OpenAPI
 // document: server/api/openapi.ts): under /v1 helmet, rate limits (per verified principal, else per client address),
 // bearer auth with roles, the access log, and the routes.
+import { randomBytes } from "node:crypto";
 import fp from "fastify-plugin";
 import helmet from "@fastify/helmet";
 import { Wallet } from "ethers";
 import { DEV_KEYS } from "../runtime/local-chain.ts";
+import { NoteKey } from "../log/note-key.ts";
 import { AccessLog } from "./access-log.ts";
 import { ErasureLog } from "./erasure-log.ts";
 import { finishPendingErasures } from "./erasures-db.ts";
@@ -24,8 +26,6 @@ import { infoRoutes } from "./routes-info.ts";
 import { receiptRoutes } from "./routes-receipt.ts";
 import { recordRoutes } from "./routes-records.ts";
 import { logOrigin, tileRoutes } from "./routes-tiles.ts";
-import { NoteKey } from "../log/note-key.ts";
-import { randomBytes } from "node:crypto";
 import { ensureAdmin, ensureServiceDevice } from "./setup.ts";
 
 export type ApiOptions = {
