@@ -27,3 +27,4 @@ export * from "./envelope-proof.ts";
 export * from "./multi-proof.ts";
 export * from "./stream-answer.ts";
 export * from "./verify-stream-answer.ts";
+export * from "./receipt/index.ts";

@@ -1,10 +1,12 @@
 // The partner and auditor API as a root-level plugin (register after the otledger app, which serves its OpenAPI
 // document: server/api/openapi.ts): under /v1 helmet, rate limits (per verified principal, else per client address),
 // bearer auth with roles, the access log, and the routes.
+import { randomBytes } from "node:crypto";
 import fp from "fastify-plugin";
 import helmet from "@fastify/helmet";
 import { Wallet } from "ethers";
 import { DEV_KEYS } from "../runtime/local-chain.ts";
+import { NoteKey } from "../log/note-key.ts";
 import { AccessLog } from "./access-log.ts";
 import { ErasureLog } from "./erasure-log.ts";
 import { finishPendingErasures } from "./erasures-db.ts";
@@ -21,12 +23,16 @@ import { envelopeRoutes } from "./routes-envelopes.ts";
 import { erasureRoutes } from "./routes-erasures.ts";
 import { exportRoutes } from "./routes-export.ts";
 import { infoRoutes } from "./routes-info.ts";
+import { receiptRoutes } from "./routes-receipt.ts";
 import { recordRoutes } from "./routes-records.ts";
+import { logOrigin, tileRoutes } from "./routes-tiles.ts";
 import { ensureAdmin, ensureServiceDevice } from "./setup.ts";
 
 export type ApiOptions = {
   /** The access log's signing key (registered on LedgerAnchor with the service role). */
   serviceKey: Wallet;
+  /** Ed25519 seed of the checkpoint-note key (OTLEDGER_LOG_KEY_FILE). Default: a new key per start (tests). */
+  logKey?: Uint8Array;
   /** Holder of LedgerAnchor's REGISTRAR_ROLE, for enrollment. Default: the dev registrar on a local chain (31337). */
   registrarKey?: Wallet;
   /** Bootstrap admin key (OTLEDGER_ADMIN_KEY); without it and without an admin, one is generated and printed. */
@@ -53,6 +59,8 @@ export const otledgerApi = fp<ApiOptions>(async (app, opts) => {
   const finished = await finishPendingErasures(ctx.db);
   if (finished > 0) app.log.warn({ finished }, "finished pending erasures (their erasure records were committed before a stop)");
   const cache = new VerifiedKeyCache();
+  if (opts.logKey === undefined) app.log.warn("no checkpoint-note key given: signing tlog checkpoints with a key generated for this run");
+  const noteKey = new NoteKey(logOrigin(ctx.chain.chainId, ctx.chain.contractAddress), opts.logKey ?? randomBytes(32));
 
   await app.register(async (v1) => {
     await v1.register(helmet);
@@ -64,8 +72,10 @@ export const otledgerApi = fp<ApiOptions>(async (app, opts) => {
     installAccessHook(v1, accessLog);
     await v1.register(infoRoutes(accessLog.address));
     await v1.register(recordRoutes);
+    await v1.register(receiptRoutes(opts.serviceKey));
     await v1.register(envelopeRoutes);
     await v1.register(checkpointRoutes);
+    await v1.register(tileRoutes(noteKey));
     await v1.register(deviceRoutes(registrar, accessLog));
     await v1.register(exportRoutes(accessLog));
     await v1.register(accessRoutes(accessLog));

@@ -7,6 +7,7 @@ import type pg from "pg";
 import { id as keccakText, Wallet } from "ethers";
 import { z } from "zod";
 import type { ChainConnection } from "../chain/connection.ts";
+import { loadNoteSeed } from "../log/note-key.ts";
 import { parseKey } from "./keys.ts";
 import { createKey, createPrincipal, hasLiveAdmin, listPrincipals } from "./principals-db.ts";
 import type { Registrar } from "./registrar.ts";
@@ -17,10 +18,11 @@ const EnvSchema = z.object({
   OTLEDGER_ADMIN_KEY: z.string().regex(/^otl_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/, "expected otl_<16 hex>_<43 base64url chars>").optional(),
   OTLEDGER_REGISTRAR_KEY_FILE: z.string().min(1).optional(),
   OTLEDGER_SERVICE_KEY_FILE: z.string().min(1).optional(),
+  OTLEDGER_LOG_KEY_FILE: z.string().min(1).optional(),
   OTLEDGER_API_RATE_LIMIT: z.coerce.number().int().min(1).default(1200),
 });
 
-export type ApiEnvOptions = { adminKey?: string; registrarKey?: Wallet; serviceKey: Wallet; rateLimitPerMinute: number };
+export type ApiEnvOptions = { adminKey?: string; registrarKey?: Wallet; serviceKey: Wallet; logKey: Uint8Array; rateLimitPerMinute: number };
 
 /** Options from the environment; the service key file is created (0600) under dataDir on first start. */
 export async function apiOptionsFromEnv(env: Record<string, string | undefined>, dataDir: string): Promise<ApiEnvOptions> {
@@ -31,7 +33,9 @@ export async function apiOptionsFromEnv(env: Record<string, string | undefined>,
   const serviceFile = e.OTLEDGER_SERVICE_KEY_FILE ?? join(dataDir, "access-log.key");
   if (!existsSync(serviceFile)) await writeFile(serviceFile, Wallet.createRandom().privateKey + "\n", { mode: 0o600, flag: "wx" });
   const serviceKey = new Wallet((await readFile(serviceFile, "utf8")).trim());
-  return { adminKey: e.OTLEDGER_ADMIN_KEY, registrarKey, serviceKey, rateLimitPerMinute: e.OTLEDGER_API_RATE_LIMIT };
+  // The checkpoint-note key (Ed25519) is kept the same way, in its own file (PROTOCOL §14.3).
+  const logKey = await loadNoteSeed(e.OTLEDGER_LOG_KEY_FILE ?? join(dataDir, "log-note.key"));
+  return { adminKey: e.OTLEDGER_ADMIN_KEY, registrarKey, serviceKey, logKey, rateLimitPerMinute: e.OTLEDGER_API_RATE_LIMIT };
 }
 
 /**

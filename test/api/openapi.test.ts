@@ -26,7 +26,8 @@ const SELF = (url: string) => url === "/openapi.json" || url === "/docs" || url.
 /** The literal codes a response documents (an error body, or the error branch of a union such as /readyz's 503). */
 const codesOf = (media: Media | undefined): string[] | undefined =>
   media?.schema?.properties?.code?.enum ?? media?.schema?.anyOf?.flatMap((s) => s.properties?.code?.enum ?? []);
-const toOpenapiPath = (url: string) => url.replace(/:(\w+)/g, "{$1}");
+// Fastify's wildcard (the tile routes' /v1/log/tile/*) is documented as the parameter {*}.
+const toOpenapiPath = (url: string) => url.replace(/:(\w+)/g, "{$1}").replace(/\*$/, "{*}");
 const SAMPLE: Record<string, string> = {
   hash: "0x" + "00".repeat(32), device: "0x" + "00".repeat(20), address: "0x" + "00".repeat(20), firstSeq: "1", id: "1", keyId: "0".repeat(16),
 };

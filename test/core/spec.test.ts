@@ -26,6 +26,7 @@ t.test("the counts stated in the spec match the vectors", async (t) => {
   t.equal(Number(spec.match(/all (\d+) vector records/)?.[1]), r.records.length);
   t.equal(Number(spec.match(/(\d+) single-field mutations of the full bundle/)?.[1]), b.mutations.full.length);
   t.equal(Number(spec.match(/, (\d+) of the erased one/)?.[1]), b.mutations.erased.length);
+  t.equal(Number(spec.match(/(\d+) mutations of the receipt/)?.[1]), json("receipt.json").mutations.length);
 });
 
 t.test("every code and check name of core is defined in the spec", async (t) => {

@@ -5,11 +5,12 @@ import { envelopeProofVectors } from "./envelope-proof.ts";
 import { merkleVectors } from "./merkle.ts";
 import { merkleRangeVectors } from "./merkle-range.ts";
 import { multiProofVectors } from "./multi-proof.ts";
+import { receiptVectors } from "./receipt.ts";
 import { recordVectors } from "./records.ts";
 import { streamAnswerVectors } from "./stream-answer.ts";
 
 export const VECTOR_FILES: [name: string, generate: () => unknown][] = [
   ["records.json", recordVectors], ["merkle.json", merkleVectors], ["merkle-range.json", merkleRangeVectors],
   ["envelope.json", envelopeVectors], ["bundle.json", bundleVectors], ["envelope-proof.json", envelopeProofVectors],
-  ["multi-proof.json", multiProofVectors], ["stream-answer.json", streamAnswerVectors],
+  ["multi-proof.json", multiProofVectors], ["stream-answer.json", streamAnswerVectors], ["receipt.json", receiptVectors],
 ];
