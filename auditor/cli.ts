@@ -74,6 +74,7 @@ export function registerAuditorCommands(program: Command): void {
     .addOption(new Option("--chain-id <id>", "pin the chain id (default: the export's)").argParser(positiveInt))
     .addOption(new Option("--contract <address>", "pin the LedgerAnchor address (default: the export's)").argParser(address))
     .addOption(new Option("--sla <duration>", "anchoring SLA: records unanchored for longer are findings").argParser(duration).default(600_000, "10m"))
+    .option("--state <file>", "incremental: resume from this saved state (created on the first run), audit only the leaves after it in bounded memory, save the new state after a clean run")
     .option("--json", "print the report as JSON")
     .option("--html <file>", "also write a self-contained HTML report")
     .option("--no-progress", "no progress bar")
