@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { auditCommand, parseDuration } from "./audit/command.ts";
 import { ChainError } from "./chain-facts.ts";
 import { exportBundleCommand } from "./export/command.ts";
+import { monitorCommand } from "./monitor/command.ts";
 import { InputError } from "./format/input-error.ts";
 import { formatVerifyOutcome, verifyBundleFile, verifyOutcomeJson } from "./verify/command.ts";
 
@@ -74,10 +75,33 @@ export function registerAuditorCommands(program: Command): void {
     .addOption(new Option("--chain-id <id>", "pin the chain id (default: the export's)").argParser(positiveInt))
     .addOption(new Option("--contract <address>", "pin the LedgerAnchor address (default: the export's)").argParser(address))
     .addOption(new Option("--sla <duration>", "anchoring SLA: records unanchored for longer are findings").argParser(duration).default(600_000, "10m"))
+    .option("--state <file>", "incremental: resume from this saved state (created on the first run), audit only the leaves after it in bounded memory, save the new state after a clean run")
     .option("--json", "print the report as JSON")
     .option("--html <file>", "also write a self-contained HTML report")
     .option("--no-progress", "no progress bar")
     .action((o) => run("audit", async () => (await auditCommand({ ...o, slaMs: o.sla })).exitCode)()));
+
+  usageExits(program.command("monitor")
+    .description("follow LedgerAnchor's checkpoints and audit each new one incrementally (a transparency monitor), with Prometheus metrics")
+    .requiredOption("--api <url>", "ledger service base URL (reads GET /v1/export?fromIndex=)")
+    .requiredOption("--api-key <key>", "auditor API key")
+    .requiredOption("--state <file>", "the incremental audit state (created on the first run)")
+    .option("--rpc <url>", "JSON-RPC URL of the chain (the only thing trusted)", DEFAULT_RPC)
+    .addOption(new Option("--chain-id <id>", "pin the chain id").argParser(positiveInt))
+    .addOption(new Option("--contract <address>", "pin the LedgerAnchor address (default: the state's, else the export's)").argParser(address))
+    .addOption(new Option("--interval <duration>", "how often to poll the chain for a new checkpoint").argParser(duration).default(30_000, "30s"))
+    .addOption(new Option("--sla <duration>", "anchoring SLA: records unanchored for longer are findings").argParser(duration).default(600_000, "10m"))
+    .addOption(new Option("--metrics-port <port>", "port of GET /metrics (0: any free port, logged at start)").argParser((v) => {
+      if (!/^\d+$/.test(v) || Number(v) > 65535) throw new InvalidArgumentError("expected a port number 0-65535");
+      return Number(v);
+    }).default(9465))
+    .option("--metrics-host <host>", "address /metrics listens on", "127.0.0.1")
+    .option("--exit-on-finding", "exit 1 at the first finding (default: log it, raise the metrics and keep following)")
+    .action((o) => run("monitor", () => monitorCommand({
+      api: o.api, apiKey: o.apiKey, rpc: o.rpc, stateFile: o.state, slaMs: o.sla, intervalMs: o.interval, exitOnFinding: Boolean(o.exitOnFinding),
+      metricsPort: o.metricsPort, metricsHost: o.metricsHost,
+      ...(o.chainId === undefined ? {} : { chainId: o.chainId }), ...(o.contract === undefined ? {} : { contract: o.contract }),
+    }))()));
 
   usageExits(program.command("export-bundle")
     .description("pack a range of the ledger with its proof material into a regulator bundle")

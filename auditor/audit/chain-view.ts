@@ -22,7 +22,7 @@ export const CHECKPOINT_ANCHORED_TOPIC = topicOf("CheckpointAnchored(uint256,uin
 const indexTopic = (index: number) => "0x" + index.toString(16).padStart(64, "0");
 
 /** The tx of CheckpointAnchored(index), looked up in the block the contract recorded for that checkpoint. */
-async function findAnchorTx(reader: LedgerAnchorReader, cp: ChainCheckpoint): Promise<AnchorTransaction | null> {
+export async function findAnchorTx(reader: LedgerAnchorReader, cp: ChainCheckpoint): Promise<AnchorTransaction | null> {
   const logs = await reader.provider.getLogs({
     address: reader.contract, topics: [CHECKPOINT_ANCHORED_TOPIC, indexTopic(cp.index)], fromBlock: cp.blockNumber, toBlock: cp.blockNumber,
   });

@@ -9,9 +9,11 @@ import type { RawLine } from "../format/ndjson.ts";
 import { renderHtmlReport } from "./report-html.ts";
 import { formatReport } from "./report-text.ts";
 import { runAudit, type AuditProgress, type AuditReport } from "./run.ts";
+import { formatIncrementalReport, type IncrementalReport } from "../incremental/report.ts";
+import { runIncrementalAudit } from "../incremental/run.ts";
 
 export type AuditCommandOptions = {
-  api?: string; apiKey?: string; bundle?: string; from?: string; to?: string; device?: string[];
+  api?: string; apiKey?: string; bundle?: string; from?: string; to?: string; device?: string[]; state?: string;
   rpc: string; chainId?: number; contract?: string; slaMs: number; json?: boolean; html?: string; progress: boolean;
 };
 
@@ -58,8 +60,23 @@ function progressBar(enabled: boolean): { progress: AuditProgress; stop: () => v
   };
 }
 
+/** `--state FILE`: the streamed audit from the saved state (or the genesis) to the newest anchored checkpoint. */
+async function incrementalCommand(o: AuditCommandOptions & { state: string }): Promise<{ exitCode: 0 | 1; report: IncrementalReport }> {
+  if (o.bundle || o.from !== undefined || o.to !== undefined || o.device || o.html) {
+    throw new InputError("input_format", "--state audits the whole log from the export API: give --api and --api-key, without --bundle, --from, --to, --device or --html");
+  }
+  if (!o.api || !o.apiKey) throw new InputError("input_format", "--state needs --api URL and --api-key KEY (an auditor key)");
+  const report = await runIncrementalAudit({
+    api: o.api, apiKey: o.apiKey, rpc: o.rpc, stateFile: o.state, slaMs: o.slaMs,
+    ...(o.chainId === undefined ? {} : { chainId: o.chainId }), ...(o.contract === undefined ? {} : { contract: o.contract }),
+  });
+  process.stdout.write((o.json ? JSON.stringify(report, null, 2) : formatIncrementalReport(report, o.state)) + "\n");
+  return { exitCode: report.verdict === "clean" ? 0 : 1, report };
+}
+
 /** Runs the audit and prints it. Returns the exit code: 0 clean, 1 findings (errors throw: exit 2). */
-export async function auditCommand(o: AuditCommandOptions): Promise<{ exitCode: 0 | 1; report: AuditReport }> {
+export async function auditCommand(o: AuditCommandOptions): Promise<{ exitCode: 0 | 1; report: AuditReport | IncrementalReport }> {
+  if (o.state !== undefined) return incrementalCommand({ ...o, state: o.state });
   const input = await openInput(o);
   const bar = progressBar(o.progress && !o.json && Boolean(process.stderr.isTTY));
   let report: AuditReport;

@@ -10,6 +10,9 @@ export const FINDING_CODES = [
   "STREAM_SEQ_GAP", "STREAM_PREV_MISMATCH", "STREAM_SEQ_EQUIVOCATION", "STREAM_TIME_ORDER", "STREAM_NAME_CONFLICT",
   "CHECKPOINT_ROOT_MISMATCH", "CHECKPOINT_STORED_MISMATCH", "CHECKPOINT_MISSING", "CHECKPOINT_HISTORY_HOLE",
   "CHECKPOINT_INCONSISTENT", "CHECKPOINT_PAST_SUCCESSION", "ANCHOR_TX_MISMATCH", "RECORD_UNANCHORED_PAST_SLA",
+  // The incremental audit's saved state (auditor/incremental/): it names another chain or contract, its root is not
+  // the chain's at its checkpoint, or the service cannot prove the log grew from it (a fork or a rewrite).
+  "STATE_CHAIN_MISMATCH", "STATE_ROOT_MISMATCH", "CONSISTENCY_PROOF_INVALID",
 ] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 

@@ -3,13 +3,14 @@ import { Readable } from "node:stream";
 import { InputError } from "./input-error.ts";
 import { readNdjson, type RawLine } from "./ndjson.ts";
 
-export type ExportQuery = { from?: string; to?: string; devices?: string[]; receipts?: boolean };
+export type ExportQuery = { from?: string; to?: string; devices?: string[]; receipts?: boolean; fromIndex?: number };
 
 export function exportUrl(api: string, q: ExportQuery): URL {
   const url = new URL("/v1/export", api.endsWith("/") ? api : api + "/");
   if (q.from !== undefined) url.searchParams.set("from", q.from);
   if (q.to !== undefined) url.searchParams.set("to", q.to);
   for (const d of q.devices ?? []) url.searchParams.append("device", d.toLowerCase());
+  if (q.fromIndex !== undefined && q.fromIndex > 0) url.searchParams.set("fromIndex", String(q.fromIndex));
   if (q.receipts) url.searchParams.set("receipts", "true");
   return url;
 }

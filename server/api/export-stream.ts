@@ -7,7 +7,7 @@ import { bytesToHex } from "../db/bytes.ts";
 import { LEAF_RANGE_SQL, logSize } from "../log/leaf-store.ts";
 import type { LedgerContext } from "../context.ts";
 import { exportDevices, exportCheckpoints } from "./export-meta.ts";
-import { LEAF_INDEX, RECORDS_FROM, recordFilter } from "./records-query.ts";
+import { afterIndex, LEAF_INDEX, RECORDS_FROM, recordFilter } from "./records-query.ts";
 import { STORED_COLUMNS, storedRecordJson, type StoredColumns } from "./stored-record.ts";
 import type { ExportQuery } from "./schemas-export.ts";
 import { Params, type Scope } from "./scope.ts";
@@ -39,10 +39,12 @@ export async function* exportLines(ctx: LedgerContext, scope: Scope, q: ExportQu
     const treeSize = await logSize(client);
     const registryBlock = await ctx.chain.provider.getBlockNumber();
     const devicesAsked = q.device === undefined ? null : Array.isArray(q.device) ? q.device : [q.device];
+    // An incremental audit resumes at a saved tree size: the range [fromIndex, treeSize) is still complete.
+    const fromIndex = Math.min(q.fromIndex ?? 0, treeSize);
     const partial = !scope.full || q.from !== undefined || q.to !== undefined || devicesAsked !== null;
     yield line({
       type: "header", format: EXPORT_FORMAT, protocolVersion: PROTOCOL_VERSION, chainId: ctx.chain.chainId, contract: ctx.chain.contractAddress,
-      range: { fromIndex: 0, toIndex: treeSize, from: q.from ?? null, to: q.to ?? null, devices: devicesAsked },
+      range: { fromIndex, toIndex: treeSize, from: q.from ?? null, to: q.to ?? null, devices: devicesAsked },
       scope: partial ? "partial" : "full", treeSize, registryBlock, generatedAt: new Date().toISOString(),
     });
     for (const d of await exportDevices(client, ctx.chain, scope, devicesAsked, registryBlock)) { counts.device++; yield line(d); }
@@ -52,7 +54,7 @@ export async function* exportLines(ctx: LedgerContext, scope: Scope, q: ExportQu
     let lastEnvelope = -1;
     for await (const r of streamRows<Row>(client,
       `SELECT ${LEAF_INDEX} AS leaf_index, r.hash, ${STORED_COLUMNS}, r.envelope_id, e.received_at, e.device AS env_device, e.first_seq, e.count, e.records_root, e.last_hash, e.signature
-       FROM ${RECORDS_FROM} WHERE ${where} AND e.first_index < ${p.add(treeSize)}::bigint ORDER BY e.first_index, r.seq`, p.values)) {
+       FROM ${RECORDS_FROM} WHERE ${where} AND e.first_index < ${p.add(treeSize)}::bigint${fromIndex > 0 ? ` AND ${afterIndex(fromIndex - 1, p)}` : ""} ORDER BY e.first_index, r.seq`, p.values)) {
       const envelope = `e-${r.envelope_id}`;
       const receivedAt = r.received_at.toISOString();
       if (Number(r.envelope_id) !== lastEnvelope) {
@@ -68,8 +70,8 @@ export async function* exportLines(ctx: LedgerContext, scope: Scope, q: ExportQu
       yield `{"type":"record","index":${Number(r.leaf_index)},"hash":"${bytesToHex(r.hash)}","envelope":"${envelope}","receivedAt":"${receivedAt}","record":${storedRecordJson(r)}}\n`;
     }
     let chunk: string[] = [];
-    let start = 0;
-    for await (const l of streamRows<{ hash: Buffer }>(client, LEAF_RANGE_SQL("0::bigint", "$1::bigint"), [treeSize])) {
+    let start = fromIndex;
+    for await (const l of streamRows<{ hash: Buffer }>(client, LEAF_RANGE_SQL("$1::bigint", "$2::bigint"), [fromIndex, treeSize])) {
       chunk.push(bytesToHex(l.hash));
       if (chunk.length === LEAVES_CHUNK) {
         counts.leaves += chunk.length;

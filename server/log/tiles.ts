@@ -3,6 +3,7 @@
 // rows above), so one indexed range read per tile, never a rebuild. Only hashes inside the latest anchored tree
 // are served, so every root a client rebuilds from tiles can be checked on LedgerAnchor.
 import type pg from "pg";
+import { leafRange } from "./leaf-store.ts";
 
 export const TILE_WIDTH = 256;
 export type TileRef = { level: number; index: number; width: number; partial: boolean };
@@ -44,9 +45,10 @@ export async function readTile(db: Pick<pg.Pool, "query">, t: TileRef, size: num
   const available = tileWidthAt(t.level, t.index, size);
   if (available === 0 || t.width > available || (!t.partial && available < TILE_WIDTH)) return undefined;
   const first = t.index * TILE_WIDTH, end = first + t.width;
-  const res = t.level === 0
-    ? await db.query<{ hash: Buffer }>("SELECT hash FROM leaves WHERE idx >= $1 AND idx < $2 ORDER BY idx", [first, end])
-    : await db.query<{ hash: Buffer }>("SELECT hash FROM merkle_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx", [8 * t.level, first, end]);
-  if (res.rows.length !== t.width) throw new Error(`tile ${tilePath(t)}: ${res.rows.length} of ${t.width} stored nodes found below anchored size ${size}`);
-  return Buffer.concat(res.rows.map((r) => r.hash));
+  // level 0: leaves are derived from records (leaf-store.ts); heights 8L ≥ 8 are stored in merkle_nodes
+  const rows = t.level === 0
+    ? await leafRange(db, first, end)
+    : (await db.query<{ hash: Buffer }>("SELECT hash FROM merkle_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx", [8 * t.level, first, end])).rows;
+  if (rows.length !== t.width) throw new Error(`tile ${tilePath(t)}: ${rows.length} of ${t.width} stored nodes found below anchored size ${size}`);
+  return Buffer.concat(rows.map((r) => r.hash));
 }

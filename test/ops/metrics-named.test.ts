@@ -8,6 +8,7 @@ import { startAgent } from "../../edge/agent.ts";
 import { startSimulator } from "../../edge/simulator/server.ts";
 import { edgeConfig, makeKeystore, tempDir, testLog } from "../edge/helpers.ts";
 import { startTestLedger } from "../helpers/ledger.ts";
+import { startMonitor } from "../auditor/fixture/monitor-process.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
 import { waitFor } from "../helpers/wait.ts";
 import { dashboardExprs, exportedNames, metricNames } from "./promql-names.ts";
@@ -18,13 +19,13 @@ const rules = parse(readFileSync(new URL("ops/prometheus/otledger-rules.yml", ro
 /** Made by Prometheus itself for every scrape target, not by a component. */
 const PROMETHEUS_OWN = new Set(["up"]);
 
-/** Names (with where each is used) that neither scrape exports; otledger_edge_* must come from the agent, the rest from the service. */
-function missing(uses: { where: string; expr: string }[], service: Set<string>, edge: Set<string>): string[] {
+/** Names (with where each is used) no scrape exports; otledger_edge_* must come from the agent, otledger_monitor_* from the monitor, the rest from the service. */
+function missing(uses: { where: string; expr: string }[], service: Set<string>, edge: Set<string>, monitor: Set<string> = new Set()): string[] {
   const out: string[] = [];
   for (const { where, expr } of uses) {
     for (const name of metricNames(expr)) {
       if (PROMETHEUS_OWN.has(name)) continue;
-      const exported = name.startsWith("otledger_edge_") ? edge : service;
+      const exported = name.startsWith("otledger_edge_") ? edge : name.startsWith("otledger_monitor_") ? monitor : service;
       if (!exported.has(name)) out.push(`${name} (${where})`);
     }
   }
@@ -67,6 +68,12 @@ t.test("every metric in the dashboard and the rules is exported by the real serv
     return /^otledger_ingest_envelopes_total\{outcome="accepted"\} [1-9]/m.test(s) && /^otledger_edge_envelopes_total\{outcome="accepted"\} [1-9]/m.test(e) ? [s, e] : undefined;
   }, { what: "an envelope from the agent accepted by the service", timeoutMs: 30_000 });
 
+  // The real monitor (a child process) following the same service and chain; its metrics exist from the start.
+  const monitor = await startMonitor(["--api", ledger.url, "--api-key", "not-a-key", "--rpc", ledger.chain.rpcUrl, "--contract", ledger.chain.contract,
+    "--state", `${dir}/monitor-state.json`, "--interval", "1s"]);
+  t.teardown(() => monitor.stop());
+  const monitorText = await (await fetch(monitor.metricsUrl)).text();
+
   const uses = [
     ...dashboardExprs(dashboard).map((expr) => ({ where: "dashboard", expr })),
     ...rules.groups.flatMap((g) => g.rules.map((r) => ({ where: `rule ${r.alert}`, expr: r.expr }))),
@@ -74,7 +81,8 @@ t.test("every metric in the dashboard and the rules is exported by the real serv
   t.ok(uses.length > 40, `${uses.length} expressions checked`);
   const named = new Set(uses.flatMap((u) => [...metricNames(u.expr)]));
   t.ok(named.has("otledger_http_request_duration_seconds_bucket") && named.has("otledger_edge_opcua_connection_state"), "the extraction finds the names (service and edge)");
-  t.same(missing(uses, exportedNames(service), exportedNames(edge)), [], "no dashboard panel or rule names a metric that is not exported");
+  t.ok(named.has("otledger_monitor_findings_total") && named.has("otledger_monitor_lag_seconds"), "the monitor's findings and lag are used");
+  t.same(missing(uses, exportedNames(service), exportedNames(edge), exportedNames(monitorText)), [], "no dashboard panel or rule names a metric that is not exported");
 });
 
 t.teardown(() => stopTestCluster());

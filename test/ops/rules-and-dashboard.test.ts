@@ -13,7 +13,7 @@ type Rule = { alert?: string; expr?: string; for?: string; labels?: { severity?:
 const rules = parse(readFileSync(rulesFile, "utf8"), { uniqueKeys: true }) as { groups: { name: string; rules: Rule[] }[] };
 
 t.test("every alert rule has alert, expr, for, a severity, a summary and what to do", async (t) => {
-  t.same(rules.groups.map((g) => g.name), ["otledger-service", "otledger-edge"]);
+  t.same(rules.groups.map((g) => g.name), ["otledger-service", "otledger-edge", "otledger-monitor"]);
   const all = rules.groups.flatMap((g) => g.rules);
   const names = all.map((r) => r.alert);
   t.equal(new Set(names).size, names.length, "alert names are unique");
