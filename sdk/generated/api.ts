@@ -451,6 +451,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The browser verifier: drop a bundle, envelope proof or stream answer, give an RPC URL, see every check (docs: README §Browser verifier) */
+        get: operations["getVerifierPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -6552,6 +6569,70 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "under_pressure" | "access_log_unavailable";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 503;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getVerifierPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the self-contained verifier page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Internal error (logged with the request id): internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "internal";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 500;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Unavailable: retry later: under_pressure, verifier_not_built */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "under_pressure" | "verifier_not_built";
                         message: string;
                         /** @description the offending field, [] if none */
                         path: (string | number)[];
