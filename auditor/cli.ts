@@ -2,7 +2,7 @@
 // Exit codes: 0 valid/clean, 1 invalid/findings, 2 usage or I/O error. User mistakes print a message, not a stack.
 import { Command, InvalidArgumentError, Option } from "commander";
 import { auditCommand, parseDuration } from "./audit/command.ts";
-import { ChainError } from "./chain-facts.ts";
+import { ChainError } from "../sdk/ledger-anchor.ts";
 import { exportBundleCommand } from "./export/command.ts";
 import { monitorCommand } from "./monitor/command.ts";
 import { InputError } from "./format/input-error.ts";

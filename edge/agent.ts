@@ -10,8 +10,10 @@ import { eventDraft } from "./capture/event-draft.ts";
 import { readSecret, windowsOf, type AgentConfig } from "./config.ts";
 import { startControlServer } from "./control-server.ts";
 import { Backoff } from "./delivery/backoff.ts";
-import { ChainFactsReader } from "./delivery/chain-facts.ts";
-import { LedgerClient } from "./delivery/ledger-client.ts";
+import { CachedChainFacts } from "../sdk/chain-facts.ts";
+import { LedgerAnchorReader } from "../sdk/ledger-anchor.ts";
+import { LedgerClient } from "../sdk/ledger-client.ts";
+import { JsonRpcProvider } from "ethers";
 import { SelfAudit } from "./delivery/self-audit.ts";
 import { EnvelopeSender } from "./delivery/sender.ts";
 import { loadDeviceWallet } from "./keys.ts";
@@ -58,7 +60,7 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
 
   let domain: Eip712DomainV2 | null = null;
   let audit: SelfAudit | null = null;
-  let chain: ChainFactsReader | null = null;
+  let chain: CachedChainFacts | null = null;
   const resolveDomain = async (): Promise<Eip712DomainV2> => {
     if (domain) return domain;
     const info = await client.info().catch((err: Error) => {
@@ -70,7 +72,9 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
     if (!chainId || !contract) throw new Error("the ledger has no GET /v1/info and ledger.chainId/ledger.contract are not configured");
     domain = envelopeDomainV2(chainId, contract);
     if (config.selfAudit.enabled && config.ledger.rpcUrl && !audit) {
-      chain = new ChainFactsReader(config.ledger.rpcUrl, contract);
+      // the chain id is detected from the RPC (not assumed from /v1/info), so a wrong chain fails chain_id
+      const provider = new JsonRpcProvider(config.ledger.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 250 });
+      chain = new CachedChainFacts(new LedgerAnchorReader(provider, chainId, contract, true));
       audit = new SelfAudit({
         spool, client, chain, device, intervalMs: config.selfAudit.intervalMs, slaMs: config.selfAudit.slaMs, batch: config.selfAudit.batch, concurrency: config.selfAudit.concurrency, log,
         now: () => now().getTime(), onAlarm: raise, onVerified: (_seq, n) => metrics?.verified.inc(n),
@@ -164,7 +168,7 @@ export async function startAgent(config: AgentConfig, options: AgentOptions = {}
       sealed(spool.sealAll());
       await sender.stop();
       await (audit as SelfAudit | null)?.stop();
-      (chain as ChainFactsReader | null)?.close();
+      (chain as CachedChainFacts | null)?.close();
       await control.close();
       alarmStore.close();
       spool.close();

@@ -15,6 +15,7 @@ import { installHttpMetrics } from "./ops/http-metrics.ts";
 import { LOAD_SHEDDING, shedLoad } from "./http/load-shedding.ts";
 import { ingestRoutes } from "./ingest/route.ts";
 import { opsRoutes } from "./ops/routes.ts";
+import { verifierRoutes } from "./verifier/route.ts";
 import { ledgerPlugin, type LedgerPluginOptions } from "./plugins/ledger.ts";
 import { workersPlugin } from "./plugins/workers.ts";
 import { createLogger } from "./runtime/logger.ts";
@@ -41,6 +42,7 @@ export const otledgerApp = fp<AppOptions>(async (app, opts) => {
   if (opts.workers !== false) await app.register(workersPlugin, { leaderUrl: opts.database.appUrl ?? opts.database.ownerUrl });
   await app.register(underPressure, { ...LOAD_SHEDDING, exposeStatusRoute: false, pressureHandler: shedLoad });
   await app.register(opsRoutes);
+  await app.register(verifierRoutes());
   await app.register(async (v1) => {
     await v1.register(ingestRoutes);
     for (const routes of opts.routes ?? []) await v1.register(routes);

@@ -1,6 +1,6 @@
 // The anchoring timeline in a few numbers, for the report: how often checkpoints came, how long records waited
 // for one (receipt to the anchoring block's time), and the gaps where anchoring stalled.
-import type { ChainCheckpoint } from "../chain-facts.ts";
+import type { ChainCheckpoint } from "../../sdk/ledger-anchor.ts";
 import { firstCovering } from "./check-devices.ts";
 
 export type Percentiles = { p50: number; p90: number; p99: number; max: number };

@@ -1,6 +1,6 @@
 // Everything the audit needs from the chain, read up front: a few reads per checkpoint and per device, none per record.
 import { id as topicOf } from "ethers";
-import type { AnchorTransaction, ChainCheckpoint, ChainDeviceStatus, DeviceRegistration, LedgerAnchorReader, Succession } from "../chain-facts.ts";
+import type { AnchorTransaction, ChainCheckpoint, ChainDeviceStatus, DeviceRegistration, LedgerAnchorReader, Succession } from "../../sdk/ledger-anchor.ts";
 import type { Collected } from "./collect.ts";
 
 export type ChainView = {

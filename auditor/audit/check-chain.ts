@@ -1,7 +1,7 @@
 // The anchoring: the chain's checkpoint history is whole and growing, each anchor tx proves consistency with the
 // previous checkpoint, and the service's stored checkpoints (and bundled receipts) agree with the chain.
 import { verifyConsistency } from "../../core/index.ts";
-import { ledgerAnchorInterface, type AnchorTransaction, type ChainCheckpoint } from "../chain-facts.ts";
+import { ledgerAnchorInterface, type AnchorTransaction, type ChainCheckpoint } from "../../sdk/ledger-anchor.ts";
 import { CHECKPOINT_ANCHORED_TOPIC, type ChainView } from "./chain-view.ts";
 import type { Collected } from "./collect.ts";
 import type { FindingLog } from "./findings.ts";

@@ -2,7 +2,7 @@
 // whole, each record signed by a key of the right role, nothing first anchored after revocation, nothing left
 // unanchored past the SLA.
 import { toHex32 } from "../../core/index.ts";
-import type { ChainCheckpoint } from "../chain-facts.ts";
+import type { ChainCheckpoint } from "../../sdk/ledger-anchor.ts";
 import type { ChainView } from "./chain-view.ts";
 import type { Collected, RecordEntry } from "./collect.ts";
 import type { FindingLog } from "./findings.ts";

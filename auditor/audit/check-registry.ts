@@ -3,7 +3,7 @@
 // device with its line but no envelope or record is silent, which is legitimate, unless leaves anchored since
 // its registration have no record that any exported envelope accounts for: then they may be its records
 // (DEVICE_RECORDS_MISSING, naming it as a suspect with the holes as evidence). docs/AUDIT-FORMAT.md §3.
-import type { DeviceRegistration } from "../chain-facts.ts";
+import type { DeviceRegistration } from "../../sdk/ledger-anchor.ts";
 import type { ChainView } from "./chain-view.ts";
 import { firstCovering } from "./check-devices.ts";
 import type { Collected } from "./collect.ts";

@@ -1,7 +1,7 @@
 // Key roles (LedgerAnchor v2 keyRole, PROTOCOL §4.4): access and erasure records are signed by service keys,
 // readings, series and events by device keys. A service key writing plant data, or a device key writing erasures
 // (so that a missing body would look erased), is a finding.
-import type { ChainDeviceStatus } from "../chain-facts.ts";
+import type { ChainDeviceStatus } from "../../sdk/ledger-anchor.ts";
 import type { RecordEntry } from "./collect.ts";
 import type { FindingLog } from "./findings.ts";
 

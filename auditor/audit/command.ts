@@ -1,7 +1,7 @@
 // `otledger audit`: from the export API or a bundle file, against the chain; terminal summary, --json, --html.
 import { writeFile } from "node:fs/promises";
 import cliProgress from "cli-progress";
-import { connectLedgerAnchor } from "../chain-facts.ts";
+import { connectLedgerAnchor } from "../../sdk/ledger-anchor.ts";
 import { openBundle } from "../format/bundle-read.ts";
 import { openExportStream } from "../format/export-api.ts";
 import { InputError } from "../format/input-error.ts";

@@ -1,5 +1,5 @@
 // The full audit: collect the export, read the chain, run every check, produce the report.
-import type { ChainCheckpoint, LedgerAnchorReader } from "../chain-facts.ts";
+import type { ChainCheckpoint, LedgerAnchorReader } from "../../sdk/ledger-anchor.ts";
 import { InputError } from "../format/input-error.ts";
 import type { HeaderLine } from "../format/lines.ts";
 import type { RawLine } from "../format/ndjson.ts";

@@ -1,6 +1,6 @@
 // `otledger export-bundle`: pulls the export stream and packs it as a regulator bundle. Checkpoints lacking their
 // anchor tx or receipt are completed from the chain (--rpc), so the bundle can be checked with an RPC URL alone.
-import { ChainError, connectLedgerAnchor, type LedgerAnchorReader } from "../chain-facts.ts";
+import { ChainError, connectLedgerAnchor, type LedgerAnchorReader } from "../../sdk/ledger-anchor.ts";
 import { writeJsonBundle, writeTarBundle, type BundleLine } from "../format/bundle-write.ts";
 import { openExportStream } from "../format/export-api.ts";
 import { InputError } from "../format/input-error.ts";

@@ -1,7 +1,7 @@
 // What the streamed audit reads from the chain: the checkpoint history, the registry and succession once (a few
 // reads per checkpoint and per device, none per record), device statuses as devices appear, and anchor
 // transactions only for the checkpoints the run audits.
-import type { ChainDeviceStatus, LedgerAnchorReader } from "../chain-facts.ts";
+import type { ChainDeviceStatus, LedgerAnchorReader } from "../../sdk/ledger-anchor.ts";
 import { findAnchorTx, type ChainView } from "../audit/chain-view.ts";
 
 export class ChainState {

@@ -2,7 +2,7 @@
 // erased iff an erasure record later in the log targets it with the matching scope, signed by a service key.
 // Only the stubs and the erasure claims of the audited range are held (few: one per erased record).
 import { toHex32 } from "../../core/index.ts";
-import type { ChainDeviceStatus } from "../chain-facts.ts";
+import type { ChainDeviceStatus } from "../../sdk/ledger-anchor.ts";
 import type { ErasureClaim, RecordEntry } from "../audit/collect.ts";
 import type { FindingLog } from "../audit/findings.ts";
 

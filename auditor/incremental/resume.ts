@@ -5,7 +5,7 @@
 //  - the binding one: the saved compact range, extended with the exported leaves, must reach every newer
 //    on-chain root (stream-audit.ts, CHECKPOINT_ROOT_MISMATCH). It trusts nothing the service says.
 import { CompactRange, toHex32, verifyConsistency } from "../../core/index.ts";
-import type { ChainCheckpoint } from "../chain-facts.ts";
+import type { ChainCheckpoint } from "../../sdk/ledger-anchor.ts";
 import type { FindingLog } from "../audit/findings.ts";
 import type { ConsistencyAnswer } from "../format/consistency-api.ts";
 import type { AuditState } from "./state.ts";

@@ -1,7 +1,7 @@
 // One incremental audit against the export API: read the saved state, stream GET /v1/export?fromIndex=<saved
 // size>, audit, and save the new state (atomically) only after a clean run. `otledger audit --state` and
 // `otledger monitor` both run this.
-import { connectLedgerAnchor } from "../chain-facts.ts";
+import { connectLedgerAnchor } from "../../sdk/ledger-anchor.ts";
 import { fetchConsistencyProof } from "../format/consistency-api.ts";
 import { openExportStream } from "../format/export-api.ts";
 import type { IncrementalReport } from "./report.ts";

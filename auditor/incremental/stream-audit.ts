@@ -3,7 +3,7 @@
 // the current envelope, the range's stubs and erasure claims — while record hashes wait on disk for the leaves
 // (leaf-spool.ts). From a saved state it audits only the leaves after it (GET /v1/export?fromIndex=).
 import { CompactRange, toHex32 } from "../../core/index.ts";
-import type { ChainCheckpoint, LedgerAnchorReader } from "../chain-facts.ts";
+import type { ChainCheckpoint, LedgerAnchorReader } from "../../sdk/ledger-anchor.ts";
 import { checkAnchoring } from "../audit/check-chain.ts";
 import { checkDeviceSnapshot, firstCovering } from "../audit/check-devices.ts";
 import { checkRoleOfRecord } from "../audit/check-roles.ts";

@@ -3,7 +3,7 @@
 // after a clean run). A finding is logged and counted; with exitOnFinding the loop ends with exit code 1,
 // otherwise the state stays at the last clean checkpoint and the next newer checkpoint is audited again from there.
 import type { Logger } from "pino";
-import { connectLedgerAnchor, type LedgerAnchorReader } from "../chain-facts.ts";
+import { connectLedgerAnchor, type LedgerAnchorReader } from "../../sdk/ledger-anchor.ts";
 import { runIncrementalAudit, type IncrementalOptions } from "../incremental/run.ts";
 import { readState, type AuditState } from "../incremental/state.ts";
 import type { MonitorMetrics } from "./metrics.ts";

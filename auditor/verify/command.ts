@@ -6,9 +6,9 @@ import {
   BundleV2Schema, chainFactsQueryV2, ENVELOPE_PROOF_VERSION_V2, envelopeChainFactsQueryV2, EnvelopeProofV2Schema, verifyBundleV2,
   verifyEnvelopeProofV2, type ChainFactsV2, type RecordOpenings,
 } from "../../core/index.ts";
-import { ChainError, connectLedgerAnchor, type LedgerAnchorReader, type Succession } from "../chain-facts.ts";
+import { ChainError, connectLedgerAnchor, type LedgerAnchorReader, type Succession } from "../../sdk/ledger-anchor.ts";
 import { InputError } from "../format/input-error.ts";
-import { readChainFactsV2 } from "./read-facts.ts";
+import { readChainFactsV2 } from "../../sdk/chain-facts.ts";
 import { checkSuccession, type VerifyCheck } from "./succession.ts";
 
 export type VerifyResultV2 = { ok: boolean; checks: VerifyCheck[]; openings?: RecordOpenings | null };

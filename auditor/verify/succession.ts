@@ -3,7 +3,7 @@
 // are not trusted (the anchorer key may have been stolen), and records anchored only there are to be verified
 // against the successor. core's verifier is pure and knows nothing of successors: this check is the auditor's.
 import type { CheckNameV2, CheckV2 } from "../../core/index.ts";
-import type { Succession } from "../chain-facts.ts";
+import type { Succession } from "../../sdk/ledger-anchor.ts";
 
 export type SuccessionCode = "checkpoint_past_succession";
 /** A check of core's verifier, or the auditor's own succession check. */

@@ -1,7 +1,7 @@
 // `otledger device enroll|update|revoke|list`: device registry administration through the service's admin API,
 // which registers and revokes the device on LedgerAnchor with its registrar key.
 import type { Command } from "commander";
-import { callApi, clientAction, printJson, withApiOptions, type ApiOptions } from "./api-client.ts";
+import { apiOf, clientAction, data, printJson, withApiOptions, type ApiOptions } from "./cli-api.ts";
 
 export function registerDeviceCommands(program: Command): void {
   const device = program.command("device").description("enroll, revoke and list devices (admin API; on-chain registry)");
@@ -14,7 +14,7 @@ export function registerDeviceCommands(program: Command): void {
     .addHelpText("after", "\nExample:\n  otledger device enroll 0x1234…abcd --site plant-a --label 'Line 1 PLC' --api-key $OTLEDGER_API_KEY")
     .action(clientAction(async (address: string, flags: ApiOptions & { site: string; label?: string; metadataHash?: string }) => {
       const body = { address: address.toLowerCase(), site: flags.site, label: flags.label, metadataHash: flags.metadataHash };
-      printJson(await callApi(flags, "POST", "/v1/admin/devices", body));
+      printJson(await data(apiOf(flags).POST("/v1/admin/devices", { body: body as never })));
     }));
 
   withApiOptions(device.command("update <address>"))
@@ -25,18 +25,18 @@ export function registerDeviceCommands(program: Command): void {
     .addHelpText("after", "\nA repeated `device enroll` with another site or label is refused (409 device_site_conflict); this is how to change them.\nExample:\n  otledger device update 0x1234…abcd --site plant-b --api-key $OTLEDGER_API_KEY")
     .action(clientAction(async (address: string, flags: ApiOptions & { site?: string; label?: string; clearLabel?: boolean }) => {
       const body = { site: flags.site, label: flags.clearLabel === true ? null : flags.label };
-      printJson(await callApi(flags, "PATCH", `/v1/admin/devices/${address.toLowerCase()}`, body));
+      printJson(await data(apiOf(flags).PATCH("/v1/admin/devices/{address}", { params: { path: { address: address.toLowerCase() } }, body })));
     }));
 
   withApiOptions(device.command("revoke <address>"))
     .description("revoke a device on LedgerAnchor: records first anchored after this are invalid")
     .action(clientAction(async (address: string, flags: ApiOptions) => {
-      printJson(await callApi(flags, "POST", `/v1/admin/devices/${address.toLowerCase()}/revoke`));
+      printJson(await data(apiOf(flags).POST("/v1/admin/devices/{address}/revoke", { params: { path: { address: address.toLowerCase() } } })));
     }));
 
   withApiOptions(device.command("list"))
     .description("list devices with their on-chain registry status")
     .action(clientAction(async (flags: ApiOptions) => {
-      printJson(await callApi(flags, "GET", "/v1/admin/devices"));
+      printJson(await data(apiOf(flags).GET("/v1/admin/devices")));
     }));
 }

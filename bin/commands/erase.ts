@@ -3,7 +3,7 @@
 // service key (anchored like any record) and then clears the openings; running the command again is safe (the
 // existing erasure is answered, and finished if it was interrupted).
 import { Option, type Command } from "commander";
-import { callApi, clientAction, printJson, withApiOptions, type ApiOptions } from "./api-client.ts";
+import { apiOf, clientAction, data, printJson, withApiOptions, type ApiOptions } from "./cli-api.ts";
 
 export function registerEraseCommands(program: Command): void {
   // exitOverride: a usage error (missing --reason, a bad --scope) reaches bin/otledger.ts's handler and exits 2,
@@ -15,7 +15,7 @@ export function registerEraseCommands(program: Command): void {
     .requiredOption("--reason <text>", "why (kept in the signed, anchored erasure record; 1–1024 characters)")
     .addHelpText("after", "\nExit codes: 0 erased (or already erased with this scope), 2 refused or unreachable (the service's code is printed).\nExample:\n  otledger erase --record 0xab…12 --scope personal --reason 'GDPR art. 17 request #7' --api-key $OTLEDGER_API_KEY")
     .action(clientAction(async (flags: ApiOptions & { record: string; scope: string; reason: string }) => {
-      printJson(await callApi(flags, "POST", "/v1/admin/erasures", { record: flags.record, scope: flags.scope, reason: flags.reason }));
+      printJson(await data(apiOf(flags).POST("/v1/admin/erasures", { body: { record: flags.record, scope: flags.scope as "body", reason: flags.reason } })));
     }));
 
   withApiOptions(program.command("erasures").exitOverride())
@@ -23,7 +23,8 @@ export function registerEraseCommands(program: Command): void {
     .option("--after <index>", "list erasure records after this leaf index")
     .option("--limit <n>", "at most this many (1–1000)", "100")
     .action(clientAction(async (flags: ApiOptions & { after?: string; limit: string }) => {
-      const query = new URLSearchParams({ limit: flags.limit, ...(flags.after === undefined ? {} : { after: flags.after }) });
-      printJson(await callApi(flags, "GET", `/v1/admin/erasures?${query}`));
+      // the flags go as typed (strings): the service parses and bounds them, and says which one is wrong
+      const query = { limit: flags.limit, ...(flags.after === undefined ? {} : { after: flags.after }) } as never;
+      printJson(await data(apiOf(flags).GET("/v1/admin/erasures", { params: { query } })));
     }));
 }

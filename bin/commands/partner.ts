@@ -1,9 +1,6 @@
 // `otledger partner create|grant|revoke`: principals, their API keys and their read grants (admin API).
 import type { Command } from "commander";
-import { callApi, clientAction, printJson, withApiOptions, type ApiOptions } from "./api-client.ts";
-
-type Principal = { id: number; name: string; role: string };
-type NewKey = { id: string; key: string };
+import { apiOf, clientAction, data, printJson, withApiOptions, type ApiOptions } from "./cli-api.ts";
 
 export function registerPartnerCommands(program: Command): void {
   const partner = program.command("partner").description("partner and auditor principals, API keys and scoped grants (admin API)");
@@ -12,8 +9,10 @@ export function registerPartnerCommands(program: Command): void {
     .description("create a principal and its first API key (the key is shown once)")
     .option("--role <role>", "partner or auditor", "partner")
     .action(clientAction(async (name: string, flags: ApiOptions & { role: string }) => {
-      const principal = await callApi<Principal>(flags, "POST", "/v1/admin/principals", { name, role: flags.role });
-      const key = await callApi<NewKey>(flags, "POST", `/v1/admin/principals/${principal.id}/keys`, { label: "initial" });
+      const api = apiOf(flags);
+      // the role is the user's word: the service checks it (400 with the allowed values)
+      const principal = await data(api.POST("/v1/admin/principals", { body: { name, role: flags.role as "partner" } }));
+      const key = await data(api.POST("/v1/admin/principals/{id}/keys", { params: { path: { id: principal.id } }, body: { label: "initial" } }));
       printJson({ principal, keyId: key.id, apiKey: key.key, note: "store the key now: it is not shown again" });
     }));
 
@@ -28,7 +27,7 @@ export function registerPartnerCommands(program: Command): void {
     .addHelpText("after", "\nExample:\n  otledger partner grant 3 --site plant-a --kind reading --expires 2027-01-01T00:00:00.000Z")
     .action(clientAction(async (principalId: string, flags: ApiOptions & Record<string, string | undefined>) => {
       const body = { site: flags.site, device: flags.device?.toLowerCase(), kind: flags.kind, from: flags.from, to: flags.to, expiresAt: flags.expires };
-      printJson(await callApi(flags, "POST", `/v1/admin/principals/${principalId}/grants`, body));
+      printJson(await data(apiOf(flags).POST("/v1/admin/principals/{id}/grants", { params: { path: { id: principalId as never } }, body: body as never })));
     }));
 
   withApiOptions(partner.command("revoke"))
@@ -42,7 +41,8 @@ export function registerPartnerCommands(program: Command): void {
         return;
       }
       // The service answers the key or grant as revoked (with revokedAt): show what was revoked.
-      if (flags.key !== undefined) printJson({ revoked: "key", key: await callApi(flags, "DELETE", `/v1/admin/keys/${flags.key}`) });
-      else printJson({ revoked: "grant", grant: await callApi(flags, "DELETE", `/v1/admin/grants/${flags.grant}`) });
+      const api = apiOf(flags);
+      if (flags.key !== undefined) printJson({ revoked: "key", key: await data(api.DELETE("/v1/admin/keys/{keyId}", { params: { path: { keyId: flags.key } } })) });
+      else printJson({ revoked: "grant", grant: await data(api.DELETE("/v1/admin/grants/{id}", { params: { path: { id: flags.grant as never } } })) });
     }));
 }

@@ -6,8 +6,8 @@
  */
 import { EnvelopeProofV2Schema, recordHash, verifyEnvelopeProofV2, type ChainFactsV2 as ChainFacts, type FullRecord } from "../../core/index.ts";
 import type { AwaitingAudit } from "../spool/spool.ts";
-import type { ChainFactsReader } from "./chain-facts.ts";
-import type { LedgerClient } from "./ledger-client.ts";
+import type { CachedChainFacts as ChainFactsReader } from "../../sdk/chain-facts.ts";
+import type { LedgerClient } from "../../sdk/ledger-client.ts";
 
 export type EnvelopeVerdict =
   | { result: "verified" }

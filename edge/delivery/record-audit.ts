@@ -5,9 +5,9 @@
  */
 import { BundleV2Schema, verifyBundleV2, type ChainFactsV2 as ChainFacts } from "../../core/index.ts";
 import type { AwaitingAudit } from "../spool/spool.ts";
-import type { ChainFactsReader } from "./chain-facts.ts";
+import type { CachedChainFacts as ChainFactsReader } from "../../sdk/chain-facts.ts";
 import type { EnvelopeVerdict } from "./envelope-audit.ts";
-import type { LedgerClient } from "./ledger-client.ts";
+import type { LedgerClient } from "../../sdk/ledger-client.ts";
 
 export async function auditRecord(client: LedgerClient, chain: ChainFactsReader, device: ChainFacts["device"], row: AwaitingAudit): Promise<EnvelopeVerdict> {
   const answer = await client.proof(row.hash);

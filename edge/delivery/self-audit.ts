@@ -8,9 +8,10 @@
 import type { ChainFactsV2 as ChainFacts } from "../../core/index.ts";
 import type { Logger } from "../capture/capture.ts";
 import type { AwaitingAudit, Spool } from "../spool/spool.ts";
-import type { ChainFactsReader } from "./chain-facts.ts";
+import type { CachedChainFacts as ChainFactsReader } from "../../sdk/chain-facts.ts";
 import { auditEnvelope, type EnvelopeVerdict } from "./envelope-audit.ts";
-import { LedgerAuthError, type LedgerClient } from "./ledger-client.ts";
+import { LedgerApiError } from "../../sdk/errors.ts";
+import type { LedgerClient } from "../../sdk/ledger-client.ts";
 import { auditRecord } from "./record-audit.ts";
 
 export type AuditAlarm = { code: "not_anchored_within_sla" | "self_audit_failed" | "record_unknown_to_ledger" | "self_audit_unauthorized"; message: string; seq: number };
@@ -43,7 +44,7 @@ export class SelfAudit {
   start(): void {
     const tick = () => {
       this.round = this.runOnce().then(() => undefined, (err: unknown) => {
-        if (err instanceof LedgerAuthError) this.alarm({ code: "self_audit_unauthorized", seq: 0, message: err.message });
+        if (err instanceof LedgerApiError && err.code === "unauthorized") this.alarm({ code: "self_audit_unauthorized", seq: 0, message: err.message });
         else this.o.log.warn({ err: (err as Error).message }, "self-audit round failed; will retry");
       })
         .finally(() => { if (this.timer) this.timer = setTimeout(tick, this.o.intervalMs); });

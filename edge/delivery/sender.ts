@@ -9,7 +9,7 @@ import { buildEnvelopeV2, type Eip712DomainV2, type EnvelopeSigner, type Envelop
 import type { Logger } from "../capture/capture.ts";
 import type { Spool, SpooledRecord } from "../spool/spool.ts";
 import type { Backoff } from "./backoff.ts";
-import type { LedgerClient, PostOutcome } from "./ledger-client.ts";
+import type { LedgerClient, PostOutcome } from "../../sdk/ledger-client.ts";
 
 export type DeliveryAlarmCode = "ledger_rejected" | "ledger_equivocation" | "ledger_chain_diverged" | "ledger_missing_records" | "ledger_lost_acknowledged";
 /** `key` is stable while the condition lasts (never the envelope's seq range, which grows with every retry). */

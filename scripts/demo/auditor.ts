@@ -4,7 +4,7 @@ import { writeFile } from "node:fs/promises";
 import { renderHtmlReport } from "../../auditor/audit/report-html.ts";
 import { formatReport } from "../../auditor/audit/report-text.ts";
 import { runAudit, type AuditReport } from "../../auditor/audit/run.ts";
-import { connectLedgerAnchor } from "../../auditor/chain-facts.ts";
+import { connectLedgerAnchor } from "../../sdk/ledger-anchor.ts";
 import { openBundle } from "../../auditor/format/bundle-read.ts";
 import { openExportStream } from "../../auditor/format/export-api.ts";
 import type { RawLine } from "../../auditor/format/ndjson.ts";

@@ -1,7 +1,7 @@
 // The demo's story, step by step. Each step prints what happened and records its checks on the Story.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { connectLedgerAnchor } from "../../auditor/chain-facts.ts";
+import { connectLedgerAnchor } from "../../sdk/ledger-anchor.ts";
 import { expect, principalWithKey } from "./api.ts";
 import { fullAudit, verifyFile } from "./auditor.ts";
 import { anchorFigures, anchoring, gasSummary, waitAnchoredNow, waitFullyAnchored } from "./chain.ts";

@@ -8,7 +8,7 @@
  *   const device = await api.newDevice();                     // TestDeviceV2, registered on-chain
  *   await api.submit(device.envelope(api.domain, 3));         // v2 envelope (series by default)
  */
-import type { LightMyRequestResponse } from "fastify";
+import type { FastifyPluginAsync, LightMyRequestResponse } from "fastify";
 import { Wallet } from "ethers";
 import { otledgerApi, type ApiOptions } from "../../server/api/plugin.ts";
 import { generateKey } from "../../server/api/keys.ts";
@@ -26,10 +26,10 @@ export type ApiLedger = TestLedger & {
   enroll(device: { address: string }, site: string): Promise<void>;
 };
 
-export async function startApiLedger(options: { config?: Partial<Config>; api?: Partial<ApiOptions>; chain?: TestChain; workers?: boolean; database?: { ownerUrl: string; appUrl: string } } = {}): Promise<ApiLedger> {
+export async function startApiLedger(options: { config?: Partial<Config>; api?: Partial<ApiOptions>; chain?: TestChain; workers?: boolean; database?: { ownerUrl: string; appUrl: string }; routes?: FastifyPluginAsync[] } = {}): Promise<ApiLedger> {
   // Tests come from one address (127.0.0.1): its budget for unauthenticated requests is raised unless a test sets it.
   const config = { API_RATE_LIMIT_PER_ADDRESS: 100_000, ...options.config };
-  const ledger = await startTestLedger({ listen: false, config, chain: options.chain, workers: options.workers, database: options.database });
+  const ledger = await startTestLedger({ listen: false, config, chain: options.chain, workers: options.workers, database: options.database, routes: options.routes });
   const adminKey = generateKey().key;
   const serviceKey = Wallet.createRandom() as unknown as Wallet;
   try {

@@ -6,7 +6,7 @@ import t from "tap";
 import { Wallet } from "ethers";
 import { buildEnvelopeV2, RecordSchema, type FullRecord } from "../../core/index.ts";
 import { Backoff } from "../../edge/delivery/backoff.ts";
-import { LedgerClient } from "../../edge/delivery/ledger-client.ts";
+import { LedgerClient } from "../../sdk/ledger-client.ts";
 import { EnvelopeSender, type DeliveryAlarm } from "../../edge/delivery/sender.ts";
 import { Spool } from "../../edge/spool/spool.ts";
 import { startTestLedger } from "../helpers/ledger.ts";

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import t from "tap";
 import { envelopeDomainV2 } from "../../core/index.ts";
-import { connectLedgerAnchor } from "../../auditor/chain-facts.ts";
+import { connectLedgerAnchor } from "../../sdk/ledger-anchor.ts";
 import { runAudit } from "../../auditor/audit/run.ts";
 import { openExportStream } from "../../auditor/format/export-api.ts";
 import { isAlive } from "../../server/runtime/process-identity.ts";

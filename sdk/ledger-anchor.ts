@@ -1,5 +1,9 @@
-// Reads what the auditor trusts: LedgerAnchor's checkpoint history, device registry and anchor transactions.
-import { Contract, Interface, JsonRpcProvider, Network, type Provider } from "ethers";
+// The LedgerAnchor facts reader: what a verifier trusts, read straight from the chain over JSON-RPC (never from the
+// ledger service): checkpoint history, device registry, succession and anchor transactions. Plain fetch underneath
+// (ethers' JsonRpcProvider), so it runs in Node and in a browser alike.
+import { Interface } from "ethers/abi";
+import { Contract } from "ethers/contract";
+import { JsonRpcProvider, Network, type Provider } from "ethers/providers";
 import { ledgerAnchorAbi } from "../core/ledger-anchor-artifact.ts";
 
 export type ChainErrorCode = "chain_unreachable" | "chain_id_mismatch" | "contract_missing" | "chain_read_failed";
@@ -63,6 +67,12 @@ async function probeChainId(rpcUrl: string, timeoutMs: number): Promise<number> 
     throw new ChainError("chain_unreachable", `${rpcUrl} did not answer eth_chainId (HTTP ${response.status})`);
   }
   return Number(BigInt(body.result));
+}
+
+/** A JSON-RPC provider pinned to `chainId` (no network detection; connectLedgerAnchor proves the id first). */
+export function staticProvider(rpcUrl: string, chainId: number, pollingInterval = 4000): JsonRpcProvider {
+  const network = Network.from(chainId);
+  return new JsonRpcProvider(rpcUrl, network, { staticNetwork: network, pollingInterval });
 }
 
 /** Read-only view of one LedgerAnchor deployment. Construct with {@link connectLedgerAnchor}. */
@@ -222,8 +232,7 @@ export async function connectLedgerAnchor(
   let chainId: number;
   if (typeof rpc === "string") {
     chainId = await probeChainId(rpc, opts.timeoutMs ?? 10_000);
-    const network = Network.from(chainId);
-    provider = new JsonRpcProvider(rpc, network, { staticNetwork: network });
+    provider = staticProvider(rpc, chainId);
   } else {
     provider = rpc;
     chainId = Number((await provider.getNetwork()).chainId);
