@@ -377,6 +377,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/log/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest anchored checkpoint as a C2SP signed note (tlog-checkpoint, Ed25519)
+         * @description origin otledger/<chainId>/<contract>, tree size, base64 root: the same size and root as LedgerAnchor's checkpoint of that size. Verify with the key of GET /v1/log/vkey (configured out of band).
+         */
+        get: operations["getLogCheckpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/log/tile/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A C2SP tlog-tiles hash tile: <L>/<N>[.p/<W>] (entry bundles are not served)
+         * @description Full tiles are immutable (cached a year); partial tiles are short-lived. Tiles exist only inside the latest anchored tree. tile/entries/… answers 404 entries_not_served: the entries are record headers, which only scoped readers see (docs/PROTOCOL.md §14.2).
+         */
+        get: operations["getLogTile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/log/vkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The checkpoint note's verifier key (C2SP signed-note vkey) */
+        get: operations["getLogVerifierKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/records": {
         parameters: {
             query?: never;
@@ -423,6 +480,26 @@ export interface paths {
          * @description 200: the bundle (the record in its stored form), verifiable offline with verifyBundleV2 against chain facts listed by chainFactsQueryV2. 202: the record is not anchored yet; the answer names the checkpoint that will cover it.
          */
         get: operations["getRecordProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/records/{hash}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * COSE Receipt (RFC 9942, RFC9162_SHA256, ES256K) of the record against the latest or a given anchored checkpoint
+         * @description 200: a COSE_Sign1 (tag 18) with a detached payload, the tree root; verify it with verifyReceipt (docs/PROTOCOL.md §13) and LedgerAnchor. 202: the record is not anchored yet (as for /proof). 409: the anchored tree has one leaf, so no inclusion path.
+         */
+        get: operations["getRecordReceipt"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5243,6 +5320,8 @@ export interface operations {
                 device?: string | string[];
                 /** @description records whose span [header.from, header.to] meets [from, to): header.to >= from */
                 from?: string;
+                /** @description only records and leaves at leaf index >= fromIndex (an incremental audit resuming at a saved tree size); the header's range.fromIndex says where the export starts */
+                fromIndex?: number;
                 /** @description include each anchor tx's input and receipt (read from the chain) */
                 receipts?: "true" | "false";
                 /** @description records whose span meets [from, to): header.from < to */
@@ -5583,6 +5662,333 @@ export interface operations {
                         /** @enum {string} */
                         service: "otledger";
                     };
+                };
+            };
+            /** @description Rate limited (see retry-after): rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "rate_limited";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 429;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Internal error (logged with the request id): internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "internal";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 500;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Unavailable: retry later: under_pressure */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "under_pressure";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 503;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getLogCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description signed note */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Not found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "not_found";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 404;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited (see retry-after): rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "rate_limited";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 429;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Internal error (logged with the request id): internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "internal";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 500;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Unavailable: retry later: under_pressure */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "under_pressure";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 503;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getLogTile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description <L>/<N>[.p/<W>], e.g. 0/x001/234 or 1/000.p/17 */
+                "*": string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description width × 32 bytes of hashes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Bad request: tile_path_invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "tile_path_invalid";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 400;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not found: not_found, entries_not_served */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "not_found" | "entries_not_served";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 404;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited (see retry-after): rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "rate_limited";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 429;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Internal error (logged with the request id): internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "internal";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 500;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Unavailable: retry later: under_pressure */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "under_pressure";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 503;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getLogVerifierKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description vkey */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
                 };
             };
             /** @description Rate limited (see retry-after): rate_limited */
@@ -6284,6 +6690,227 @@ export interface operations {
                         path: (string | number)[];
                         /** @enum {number} */
                         statusCode: 404;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited (see retry-after): rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "rate_limited";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 429;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Internal error (logged with the request id): internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "internal";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 500;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Unavailable: retry later: under_pressure, access_log_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "under_pressure" | "access_log_unavailable";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 503;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getRecordReceipt: {
+        parameters: {
+            query?: {
+                /** @description an anchored checkpoint's tree size (default: the latest) */
+                treeSize?: number;
+            };
+            header?: never;
+            path: {
+                hash: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the receipt (CBOR) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/cose": string;
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        expectedCheckpoint: {
+                            /** @description index that checkpoint will have (or has, if cut but not yet anchored) */
+                            index: number;
+                            /** @description the first checkpoint with treeSize >= this covers the record */
+                            minTreeSize: number;
+                        };
+                        hash: string;
+                        index: number;
+                        /** @enum {string} */
+                        status: "pending";
+                    };
+                };
+            };
+            /** @description Bad request: schema_invalid, tree_size_not_anchored, record_not_in_tree */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "schema_invalid" | "tree_size_not_anchored" | "record_not_in_tree";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 400;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not authenticated: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "unauthenticated";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 401;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "forbidden";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 403;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not found: not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "not_found";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 404;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Conflict: receipt_tree_too_small */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "receipt_tree_too_small";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 409;
                     } & {
                         [key: string]: unknown;
                     };
