@@ -118,9 +118,14 @@ t.test("the service's tree rewritten below the saved size (a fork): CONSISTENCY_
   const newest = Number((await chain.ledger.getFunction("checkpointCount")()) ) - 1;
   const to = Number((await chain.ledger.getFunction("checkpointAt")(newest)).treeSize);
   const node = subtreesForConsistency(saved.checkpoint.treeSize, to)[0]!;
-  const { report } = await resume(saved, (db) => node.level === 0
-    ? one(db, "UPDATE leaves SET hash = $2 WHERE idx = $1", [node.index, Buffer.alloc(32, 7)])
-    : one(db, "UPDATE merkle_nodes SET hash = $3 WHERE level = $1 AND idx = $2", [node.level, node.index, Buffer.alloc(32, 7)]));
+  // merkle_nodes holds levels ≥ 8 (0110); below that a node is rebuilt from leaves, which are the records' hashes
+  // in envelope order: rewrite the first leaf under the node (the header constraint dropped, as a hostile operator would).
+  const { report } = await resume(saved, async (db) => {
+    if (node.level >= 8) return one(db, "UPDATE merkle_nodes SET hash = $3 WHERE level = $1 AND idx = $2", [node.level, node.index, Buffer.alloc(32, 7)]);
+    await db.query("ALTER TABLE records DROP CONSTRAINT records_header_rebuilds");
+    return one(db, `UPDATE records r SET hash = $2 FROM envelopes e
+      WHERE r.envelope_id = e.id AND r.device = e.device AND e.first_index + (r.seq - e.first_seq) = $1`, [node.index * 2 ** node.level, Buffer.alloc(32, 7)]);
+  });
   const f = report.findings.find((x) => x.code === "CONSISTENCY_PROOF_INVALID");
   t.ok(f, JSON.stringify(report.counts));
   t.match(f!.expected, { from: { treeSize: saved.checkpoint.treeSize, root: saved.checkpoint.root }, to: { treeSize: to } });
