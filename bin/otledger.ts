@@ -24,6 +24,7 @@ Examples:
   otledger edge keygen --out device.json            create a device keystore, print its address
   otledger edge --config plant.yaml                 run a plant agent
   otledger verify bundle.json --rpc http://127.0.0.1:8545
+  otledger verify-query answer.json --rpc http://127.0.0.1:8545
   otledger audit --api http://127.0.0.1:8080 --api-key $KEY --rpc http://127.0.0.1:8545
   otledger erase --record 0xab…12 --reason "GDPR art. 17 request" --api-key $KEY`,
   );
