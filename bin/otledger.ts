@@ -7,6 +7,7 @@ import { registerAuditorCommands } from "../auditor/cli.ts";
 import { registerDeviceCommands } from "./commands/device.ts";
 import { registerEraseCommands } from "./commands/erase.ts";
 import { registerPartnerCommands } from "./commands/partner.ts";
+import { registerQueryCommand } from "./commands/query.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
 
 const program = new Command("otledger")
@@ -34,6 +35,7 @@ registerSimulateCommand(program);
 registerEdgeCommands(program);
 registerDeviceCommands(program);
 registerPartnerCommands(program);
+registerQueryCommand(program);
 registerEraseCommands(program);
 registerAuditorCommands(program);
 registerDemoCommand(program);
