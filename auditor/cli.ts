@@ -1,4 +1,4 @@
-// The auditor's commands for the otledger CLI: verify, audit, export-bundle. bin/otledger.ts registers them.
+// The auditor's commands for the otledger CLI: verify, verify-query, audit, export-bundle. bin/otledger.ts registers them.
 // Exit codes: 0 valid/clean, 1 invalid/findings, 2 usage or I/O error. User mistakes print a message, not a stack.
 import { Command, InvalidArgumentError, Option } from "commander";
 import { auditCommand, parseDuration } from "./audit/command.ts";
@@ -7,6 +7,8 @@ import { exportBundleCommand } from "./export/command.ts";
 import { monitorCommand } from "./monitor/command.ts";
 import { InputError } from "./format/input-error.ts";
 import { formatVerifyOutcome, verifyBundleFile, verifyOutcomeJson } from "./verify/command.ts";
+import { answerOutcomeJson, formatAnswerOutcome } from "./verify-query/format.ts";
+import { verifyQueryFile } from "./verify-query/verify-answer.ts";
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -60,6 +62,18 @@ export function registerAuditorCommands(program: Command): void {
     .action((file: string, o: { rpc: string; json?: boolean }) => run("verify", async () => {
       const outcome = await verifyBundleFile(file, o.rpc);
       process.stdout.write((o.json ? verifyOutcomeJson(file, outcome) : formatVerifyOutcome(file, outcome)) + "\n");
+      return outcome.exitCode;
+    })()));
+
+  usageExits(program.command("verify-query")
+    .description("verify a saved stream answer (otledger.stream-answer/1) against LedgerAnchor: complete for its window, as anchored")
+    .argument("<answer.json>", "a stream answer, as GET /v1/streams/answer returns it")
+    .option("--rpc <url>", "JSON-RPC URL of the chain the answer is anchored on", DEFAULT_RPC)
+    .addOption(new Option("--contract <address>", "the LedgerAnchor you trust (default: the one the answer names)").argParser(address))
+    .option("--json", "print a machine-readable result")
+    .action((file: string, o: { rpc: string; contract?: string; json?: boolean }) => run("verify-query", async () => {
+      const outcome = await verifyQueryFile(file, o.rpc, o.contract);
+      process.stdout.write((o.json ? answerOutcomeJson(file, outcome) : formatAnswerOutcome(file, outcome)) + "\n");
       return outcome.exitCode;
     })()));
 

@@ -7,6 +7,7 @@ import { registerAuditorCommands } from "../auditor/cli.ts";
 import { registerDeviceCommands } from "./commands/device.ts";
 import { registerEraseCommands } from "./commands/erase.ts";
 import { registerPartnerCommands } from "./commands/partner.ts";
+import { registerQueryCommand } from "./commands/query.ts";
 import { registerDemoCommand } from "./commands/demo.ts";
 
 const program = new Command("otledger")
@@ -24,6 +25,7 @@ Examples:
   otledger edge keygen --out device.json            create a device keystore, print its address
   otledger edge --config plant.yaml                 run a plant agent
   otledger verify bundle.json --rpc http://127.0.0.1:8545
+  otledger verify-query answer.json --rpc http://127.0.0.1:8545
   otledger audit --api http://127.0.0.1:8080 --api-key $KEY --rpc http://127.0.0.1:8545
   otledger erase --record 0xab…12 --reason "GDPR art. 17 request" --api-key $KEY`,
   );
@@ -33,6 +35,7 @@ registerSimulateCommand(program);
 registerEdgeCommands(program);
 registerDeviceCommands(program);
 registerPartnerCommands(program);
+registerQueryCommand(program);
 registerEraseCommands(program);
 registerAuditorCommands(program);
 registerDemoCommand(program);

@@ -26,7 +26,7 @@ export type VerifyOutcome = {
   subject?: VerifySubject;
 };
 
-async function readJson(path: string): Promise<unknown> {
+export async function readJson(path: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
