@@ -12,8 +12,8 @@
 // isolated record, not by scale×. Reported per window: the answer's JSON bytes, the proof's JSON bytes and hash
 // count, bytes per sample, the spec's bound k·⌈log2 n⌉, and verifyStreamAnswer's time (median, min, max over
 // --runs runs after one warm-up; performance.now, single-threaded) with buildStreamAnswer's time as a side figure.
-import { connectLedgerAnchor } from "../auditor/chain-facts.ts";
-import { readSubjectFacts } from "../auditor/verify/read-facts.ts";
+import { connectLedgerAnchor } from "../sdk/ledger-anchor.ts";
+import { readSubjectFacts } from "../sdk/chain-facts.ts";
 import { streamChainFactsQuery, verifyStreamAnswer, type FullRecord, type StreamAnswer } from "../core/index.ts";
 import type { ChainConnection } from "../server/chain/connection.ts";
 import { buildStreamAnswer } from "../server/api/stream-answer.ts";

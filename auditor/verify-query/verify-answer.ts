@@ -2,10 +2,10 @@
 // verifyStreamAnswer against facts read from LedgerAnchor (the checkpoint, the device's key, the anchor tx), plus
 // the auditor's succession check. `otledger query` verifies each page with the same function and one reader.
 import { streamChainFactsQuery, StreamAnswerSchema, verifyStreamAnswer, type StreamAnswer, type StreamCheck, type StreamAnswerResult } from "../../core/index.ts";
-import { connectLedgerAnchor, type LedgerAnchorReader, type Succession } from "../chain-facts.ts";
+import { connectLedgerAnchor, type LedgerAnchorReader, type Succession } from "../../sdk/ledger-anchor.ts";
 import { InputError } from "../format/input-error.ts";
 import { readJson } from "../verify/command.ts";
-import { readSubjectFacts } from "../verify/read-facts.ts";
+import { readSubjectFacts } from "../../sdk/chain-facts.ts";
 import { checkSuccession, type VerifyCheck } from "../verify/succession.ts";
 
 /** The format this command reads (core spells it only inside StreamAnswerSchema). */

@@ -3,7 +3,7 @@
 // (checkPageContinues); only then are its samples or events written, as CSV or NDJSON. Exit 0 all verified and
 // written; 1 a page failed (nothing written); 2 usage, service, chain or output error (nothing written).
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { ChainError, type LedgerAnchorReader } from "../../auditor/chain-facts.ts";
+import { ChainError, LedgerApiError, type LedgerAnchorReader } from "../../sdk/index.ts";
 import { InputError } from "../../auditor/format/input-error.ts";
 import { formatAnswerOutcome } from "../../auditor/verify-query/format.ts";
 import { openRowSink, type OutputFormat } from "../../auditor/verify-query/output.ts";
@@ -11,7 +11,7 @@ import { checkPageContinues } from "../../auditor/verify-query/pages.ts";
 import { answerRows, columnsOf, rowKindOf } from "../../auditor/verify-query/rows.ts";
 import { asStreamAnswerCandidate, connectForAnswer, verifyAnswerWith } from "../../auditor/verify-query/verify-answer.ts";
 import type { StreamAnswer } from "../../core/index.ts";
-import { ApiClientError, withApiOptions, type ApiOptions } from "./api-client.ts";
+import { withApiOptions, type ApiOptions } from "./cli-api.ts";
 import { fetchAnswerPage, PendingTooLongError, type AnswerQuery } from "./query-api.ts";
 
 type QueryFlags = ApiOptions & {
@@ -51,7 +51,7 @@ export function registerQueryCommand(program: Command): void {
     .addHelpText("after", "\nExample:\n  otledger query --api http://127.0.0.1:8080 --api-key $KEY --device 0x3f…a1 --stream TT-101.PV \\\n    --from 2026-11-24T12:00:00Z --to 2026-11-24T13:00:00Z --out tt101.csv --rpc http://127.0.0.1:8545")
     .action(async (flags: QueryFlags) => {
       process.exitCode = await runQuery(flags).catch((err: unknown) => {
-        const known = err instanceof ApiClientError || err instanceof ChainError || err instanceof InputError || err instanceof PendingTooLongError || err instanceof SyntaxError;
+        const known = err instanceof LedgerApiError || err instanceof ChainError || err instanceof InputError || err instanceof PendingTooLongError || err instanceof SyntaxError;
         process.stderr.write(`otledger query: ${known ? "" : "unexpected error: "}${err instanceof Error ? err.message : String(err)}\n`);
         if (!known && process.env.OTLEDGER_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
         return 2;
