@@ -21,12 +21,13 @@ export function registerPartnerCommands(program: Command): void {
     .option("--site <site>")
     .option("--device <address>")
     .option("--kind <kind>", "reading, series or event")
+    .option("--stream <pattern>", "a stream name (tag, @events/<asset>) or a prefix pattern ending in * (P-101.*, @events/*)")
     .option("--from <instant>", "records whose span starts at or after this RFC 3339 instant")
     .option("--to <instant>", "records whose span ends before this instant (a series reaching past it is not covered)")
     .option("--expires <instant>", "the grant stops applying at this instant")
-    .addHelpText("after", "\nExample:\n  otledger partner grant 3 --site plant-a --kind reading --expires 2027-01-01T00:00:00.000Z")
+    .addHelpText("after", "\nExample:\n  otledger partner grant 3 --site plant-a --kind reading --expires 2027-01-01T00:00:00.000Z\n  otledger partner grant 3 --stream 'P-101.*' --from 2026-11-01T00:00:00Z --to 2026-12-01T00:00:00Z")
     .action(clientAction(async (principalId: string, flags: ApiOptions & Record<string, string | undefined>) => {
-      const body = { site: flags.site, device: flags.device?.toLowerCase(), kind: flags.kind, from: flags.from, to: flags.to, expiresAt: flags.expires };
+      const body = { site: flags.site, device: flags.device?.toLowerCase(), kind: flags.kind, stream: flags.stream, from: flags.from, to: flags.to, expiresAt: flags.expires };
       printJson(await data(apiOf(flags).POST("/v1/admin/principals/{id}/grants", { params: { path: { id: principalId as never } }, body: body as never })));
     }));
 

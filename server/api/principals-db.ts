@@ -10,6 +10,8 @@ type Db = Pick<pg.Pool, "query">;
 export type Principal = { id: number; name: string; role: Role; createdAt: string };
 export type Grant = {
   id: number; principalId: number; site: string | null; device: string | null; kind: DataKind | null;
+  /** An exact stream name or a prefix pattern ending in `*` (schemas-admin.ts StreamPattern). */
+  stream: string | null;
   from: string | null; to: string | null; expiresAt: string | null; createdAt: string; revokedAt: string | null;
 };
 export type KeyRow = { id: string; principalId: number; label: string | null; createdAt: string; revokedAt: string | null };
@@ -72,16 +74,16 @@ export async function hasLiveAdmin(db: Db): Promise<boolean> {
   return res.rowCount === 1;
 }
 
-type GrantDbRow = { id: string; principal_id: string; site: string | null; device: Buffer | null; kind: Grant["kind"]; from_ts: Date | null; to_ts: Date | null; expires_at: Date | null; created_at: Date; revoked_at: Date | null };
+type GrantDbRow = { id: string; principal_id: string; site: string | null; device: Buffer | null; kind: Grant["kind"]; stream: string | null; from_ts: Date | null; to_ts: Date | null; expires_at: Date | null; created_at: Date; revoked_at: Date | null };
 const toGrant = (r: GrantDbRow): Grant => ({
-  id: Number(r.id), principalId: Number(r.principal_id), site: r.site, device: r.device === null ? null : bytesToHex(r.device), kind: r.kind,
+  id: Number(r.id), principalId: Number(r.principal_id), site: r.site, device: r.device === null ? null : bytesToHex(r.device), kind: r.kind, stream: r.stream,
   from: iso(r.from_ts), to: iso(r.to_ts), expiresAt: iso(r.expires_at), createdAt: r.created_at.toISOString(), revokedAt: iso(r.revoked_at),
 });
 
 export async function createGrant(db: Db, principalId: number, g: GrantInput): Promise<Grant> {
   const res = await db.query<GrantDbRow>(
-    `INSERT INTO api_grants (principal_id, site, device, kind, from_ts, to_ts, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-    [principalId, g.site ?? null, g.device === undefined ? null : hexToBytes(g.device), g.kind ?? null, g.from ?? null, g.to ?? null, g.expiresAt ?? null]);
+    `INSERT INTO api_grants (principal_id, site, device, kind, stream, from_ts, to_ts, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+    [principalId, g.site ?? null, g.device === undefined ? null : hexToBytes(g.device), g.kind ?? null, g.stream ?? null, g.from ?? null, g.to ?? null, g.expiresAt ?? null]);
   return toGrant(res.rows[0]!);
 }
 

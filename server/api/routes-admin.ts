@@ -61,7 +61,7 @@ export function adminRoutes(cache: VerifiedKeyCache): FastifyPluginAsyncZod {
     });
 
     app.post("/admin/principals/:id/grants", {
-      config, schema: { tags, operationId: "createGrant", summary: "Grant a partner read access (site, device, kind, time window, expiry)", security, params: IdParams, body: GrantInput, response: { 201: GrantSchema, ...adminErrors({ 400: ["grant_invalid"], 404: ["principal_not_found"] }) } },
+      config, schema: { tags, operationId: "createGrant", summary: "Grant a partner read access (site, device, kind, stream, time window, expiry)", security, params: IdParams, body: GrantInput, response: { 201: GrantSchema, ...adminErrors({ 400: ["grant_invalid"], 404: ["principal_not_found"] }) } },
     }, async (request, reply) => {
       const p = await principal(request.params.id);
       if (p.role !== "partner") throw new ApiError(400, "grant_invalid", `grants apply to partners; principal ${p.id} is ${p.role}`, ["id"]);

@@ -14,8 +14,16 @@ export const KeyInput = z.strictObject({ label: Text(128).optional() });
 export const KeySchema = z.object({ id: z.string(), principalId: z.number(), label: z.string().nullable(), createdAt: z.string(), revokedAt: z.string().nullable() });
 export const NewKeySchema = KeySchema.extend({ key: z.string().describe("The API key. Shown only in this answer: store it now.") });
 
+/**
+ * A grant's stream dimension: an exact stream name (a tag, `@events/<asset>`, `@events`) or a prefix pattern ending in
+ * `*` (`P-101.*` covers every stream whose name starts with `P-101.`). The last `*` is always the wildcard.
+ */
+export const StreamPattern = Text(257).refine((s) => s !== "*", "a lone * is every stream: leave stream out instead")
+  .refine((s) => s.length <= (s.endsWith("*") ? 257 : 256), "a stream name is at most 256 code units");
+
 export const GrantInput = z.strictObject({
   site: Site.optional(),
+  stream: StreamPattern.optional().describe("an exact stream name or a prefix pattern ending in * (P-101.*, @events/*)"),
   device: AddressParam.optional(),
   kind: Kind.optional(),
   from: Instant.optional().describe("covers records whose span starts at or after from"),
@@ -24,7 +32,7 @@ export const GrantInput = z.strictObject({
 }).refine((g) => g.from === undefined || g.to === undefined || Date.parse(g.from) < Date.parse(g.to), { path: ["to"], message: "to must be after from" });
 export type GrantInput = z.infer<typeof GrantInput>;
 export const GrantSchema = z.object({
-  id: z.number(), principalId: z.number(), site: z.string().nullable(), device: z.string().nullable(), kind: Kind.nullable(),
+  id: z.number(), principalId: z.number(), site: z.string().nullable(), device: z.string().nullable(), kind: Kind.nullable(), stream: z.string().nullable(),
   from: z.string().nullable(), to: z.string().nullable(), expiresAt: z.string().nullable(), createdAt: z.string(), revokedAt: z.string().nullable(),
 });
 

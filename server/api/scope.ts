@@ -1,6 +1,7 @@
 // What a caller may read, as one SQL condition over `records r`. Auditors read everything; a partner reads a
 // record iff it is data (reading, series, event: never the service's access or erasure records) and one of its
-// live grants matches it on every dimension the grant sets (site = the device's enrolled site; a time window
+// live grants matches it on every dimension the grant sets (site = the device's enrolled site; stream = the record's
+// stream name, exactly or, for a pattern ending in `*`, by prefix; a time window
 // [from, to) only covers records whose whole span [from_ts, to_ts] lies inside it, since a series reaching
 // outside would disclose samples outside the window). A partner without live grants reads nothing.
 // Out-of-scope records are answered as absent.
@@ -68,6 +69,7 @@ export function scopeCondition(scope: Scope, p: Params): string {
     // On the envelope (e.device = r.device): device filters then pick envelopes, and records come by envelope.
     if (devices !== null) c.push(devices.length === 1 ? `e.device = ${p.add(hexToBytes(devices[0]!))}` : `e.device = ANY(${p.add(devices.map(hexToBytes))}::bytea[])`);
     if (g.kind !== null) c.push(`r.kind = ${p.add(g.kind)}`);
+    if (g.stream !== null) c.push(streamMatch(g.stream, p));
     if (g.from !== null) c.push(`r.from_ts >= ${p.add(g.from)}::timestamptz`);
     if (g.to !== null) c.push(`r.to_ts < ${p.add(g.to)}::timestamptz`);
     return c.length === 0 ? "TRUE" : `(${c.join(" AND ")})`;
@@ -75,4 +77,15 @@ export function scopeCondition(scope: Scope, p: Params): string {
   if (parts.length === 0) return "FALSE";
   const granted = `r.kind IN ('reading', 'series', 'event') AND ${parts.length === 1 ? parts[0]! : `(${parts.join(" OR ")})`}`;
   return scope.hidden.length === 0 ? granted : `${granted} AND e.device <> ALL(${p.add(scope.hidden.map(hexToBytes))}::bytea[])`;
+}
+
+/** A grant's stream pattern as a condition on r.stream_name: exact, or by prefix when it ends in `*` (no LIKE: `%` and `_` are literal). */
+export function streamMatch(pattern: string, p: Params): string {
+  return pattern.endsWith("*") ? `starts_with(r.stream_name, ${p.add(pattern.slice(0, -1))})` : `r.stream_name = ${p.add(pattern)}`;
+}
+
+/** Whether a grant's stream pattern covers a stream name (the same rule as streamMatch, in JS). */
+export function streamPatternCovers(pattern: string | null, name: string): boolean {
+  if (pattern === null) return true;
+  return pattern.endsWith("*") ? name.startsWith(pattern.slice(0, -1)) : name === pattern;
 }

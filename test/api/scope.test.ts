@@ -1,4 +1,5 @@
-// Scope enforcement: one partner per grant dimension (device, site, kind, time window on the whole span, expiry)
+// Scope enforcement: one partner per grant dimension (device, site, kind, stream name or prefix, time window on the
+// whole span, expiry)
 // and a revoked key; every record route answers only in-scope records (others are 404, as if absent); roles are
 // enforced.
 import t from "tap";
@@ -46,6 +47,11 @@ t.test("grants limit every record route", async (t) => {
     { name: "site", grant: { site: "plant-2" }, visible: (k) => k.site === "plant-2" },
     { name: "kind", grant: { kind: "event" }, visible: (k) => k.record.header.kind === "event" },
     { name: "series kind", grant: { kind: "series" }, visible: (k) => k.record.header.kind === "series" },
+    { name: "stream", grant: { stream: "@events/pump1" }, visible: (k) => k.record.stream?.name === "@events/pump1" },
+    { name: "stream prefix", grant: { stream: "TT-*" }, visible: (k) => k.record.stream?.name.startsWith("TT-") === true },
+    // `%` and `_` in a pattern are literal (no LIKE): "TT_*" covers nothing here.
+    { name: "literal stream prefix", grant: { stream: "TT_*" }, visible: () => false },
+    { name: "stream and device", grant: { stream: "TT-101.*", device: b.address }, visible: (k) => k.record.header.device === b.address && k.record.stream?.name === "TT-101.PV" },
     // The whole span inside [from, to): the series [12:00:00, 12:00:02] is cut by from, [12:00:03, 12:00:05] is inside.
     { name: "window", grant: { from: "2026-11-24T12:00:01.000Z", to: "2026-11-24T12:00:06.000Z" }, visible: (k) => k.record.header.from >= "2026-11-24T12:00:01.000Z" && k.record.header.to < "2026-11-24T12:00:06.000Z" },
     { name: "expired", grant: { expiresAt: new Date(Date.now() - hour).toISOString() }, visible: () => false },
@@ -70,7 +76,7 @@ t.test("grants limit every record route", async (t) => {
       t.equal(exported.scope, "partial");
       t.same(exported.hashes, inside.map((k) => k.hash).sort(), "export");
       const devices = (await api.get("/v1/devices", p.key)).json().devices.map((d: { address: string }) => d.address);
-      const grantDevices = c.name === "kind" || c.name === "series kind" || c.name === "window" ? [a.address, b.address] : [...new Set(inside.map((k) => k.record.header.device))];
+      const grantDevices = ["kind", "series kind", "window", "stream", "stream prefix", "literal stream prefix"].includes(c.name) ? [a.address, b.address] : [...new Set(inside.map((k) => k.record.header.device))];
       t.same(devices.filter((d: string) => d !== api.serviceKey.address.toLowerCase()).sort(), grantDevices.sort(), "devices");
       t.notOk(devices.includes(api.serviceKey.address.toLowerCase()), "the access log's device is never a partner's");
       t.same(exported.devices, [...devices].sort(), "the export lists the devices GET /v1/devices lists");
@@ -129,6 +135,12 @@ t.test("roles and authentication", async (t) => {
   t.equal(await code("GET", "/v1/records", wrongSecret), 401, "right id, wrong secret");
   t.equal(await code("GET", "/v1/records", "not-a-key"), 401, "malformed");
   t.equal(await code("POST", `/v1/admin/principals/${auditor.id}/grants`, api.adminKey, {}), 400, "grants are for partners");
+  for (const stream of ["*", "", "x".repeat(257)]) {
+    const res = await api.request("POST", `/v1/admin/principals/${partner.id}/grants`, api.adminKey, { stream });
+    t.match({ status: res.statusCode, ...res.json() }, { status: 400, code: "schema_invalid", path: ["stream"] }, `stream pattern ${JSON.stringify(stream.slice(0, 8))} refused`);
+  }
+  const granted = await api.request("POST", `/v1/admin/principals/${partner.id}/grants`, api.adminKey, { stream: "P-101.*" });
+  t.match({ status: granted.statusCode, ...granted.json() }, { status: 201, stream: "P-101.*" }, "a prefix pattern is kept as given");
   const dup = await api.request("POST", "/v1/admin/principals", api.adminKey, { name: "p", role: "partner" });
   t.equal(dup.statusCode, 409);
   const listed = await api.request("GET", `/v1/admin/principals/${partner.id}/keys`, api.adminKey);
