@@ -203,7 +203,7 @@ export interface paths {
         /** List a principal's grants */
         get: operations["listGrants"];
         put?: never;
-        /** Grant a partner read access (site, device, kind, time window, expiry) */
+        /** Grant a partner read access (site, device, kind, stream, time window, expiry) */
         post: operations["createGrant"];
         delete?: never;
         options?: never;
@@ -2467,6 +2467,7 @@ export interface operations {
                         principalId: number;
                         revokedAt: string | null;
                         site: string | null;
+                        stream: string | null;
                         to: string | null;
                     };
                 };
@@ -3295,6 +3296,7 @@ export interface operations {
                             principalId: number;
                             revokedAt: string | null;
                             site: string | null;
+                            stream: string | null;
                             to: string | null;
                         }[];
                     };
@@ -3482,6 +3484,8 @@ export interface operations {
                     /** @enum {string} */
                     kind?: "reading" | "series" | "event";
                     site?: string;
+                    /** @description an exact stream name or a prefix pattern ending in * (P-101.*, @events/*) */
+                    stream?: string;
                     /**
                      * Format: date-time
                      * @description covers records whose span ends before to (a series reaching outside [from, to) is not covered)
@@ -3507,6 +3511,7 @@ export interface operations {
                         principalId: number;
                         revokedAt: string | null;
                         site: string | null;
+                        stream: string | null;
                         to: string | null;
                     };
                 };
