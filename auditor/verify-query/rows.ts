@@ -51,6 +51,8 @@ export function answerRows(a: StreamAnswer): Row[] {
   const w = { from: Date.parse(a.window.from), to: Date.parse(a.window.to) };
   const kind = rowKindOf(a.stream.name);
   return a.records.flatMap(({ index, record }) => {
+    // a stub (a record only partly inside the window, outside the grant; or an erased one) has no samples to give
+    if (!("body" in record) || record.body === undefined || record.body === null) return [];
     const r = record as FullRecord;
     const base: Row = { device: a.device, stream: a.stream.name, record: recordHash(r.header), index };
     return kind === "events" ? [eventRow(base, r)] : sampleRows(base, r, w);

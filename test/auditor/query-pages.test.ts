@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import type { StreamAnswer } from "../../core/index.ts";
+import { stubOf, type FullRecord, type StreamAnswer } from "../../core/index.ts";
 import type { ChainConnection } from "../../server/chain/connection.ts";
 import { buildStreamAnswer } from "../../server/api/stream-answer.ts";
 import { checkPageContinues } from "../../auditor/verify-query/pages.ts";
@@ -62,6 +62,14 @@ t.test("rows: the samples inside the window, in order, as signed; one row per ev
   const events = answerRows(await ask("@events/pump1", "2026-11-24T11:00:00.000Z", TO, 10));
   t.equal(events.length, 3);
   t.match(events[0], { type: "maintenance", asset: "pump1", workOrder: "WO-4711", actor: "technician 7", text: "replaced seal" });
+});
+
+t.test("rows: a stub in the answer (a record only partly inside a partner's window) gives no rows", async (t) => {
+  const first = page1.records[0]!;
+  const withStub = { ...page1, records: [{ ...first, record: stubOf(first.record as FullRecord) }, ...page1.records.slice(1)] };
+  const rows = answerRows(withStub);
+  t.equal(rows.length, answerRows(page1).length - answerRows({ ...page1, records: [first] }).length, "the stub's samples are not invented");
+  t.notOk(rows.some((r) => r.record === answerRows({ ...page1, records: [first] })[0]!.record), "no row names the stubbed record");
 });
 
 t.test("CSV is RFC 4180: what csv-parse reads back is what was written", async (t) => {
