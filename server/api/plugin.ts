@@ -22,6 +22,7 @@ import { erasureRoutes } from "./routes-erasures.ts";
 import { exportRoutes } from "./routes-export.ts";
 import { infoRoutes } from "./routes-info.ts";
 import { recordRoutes } from "./routes-records.ts";
+import { streamRoutes } from "./routes-streams.ts";
 import { ensureAdmin, ensureServiceDevice } from "./setup.ts";
 
 export type ApiOptions = {
@@ -64,6 +65,7 @@ export const otledgerApi = fp<ApiOptions>(async (app, opts) => {
     installAccessHook(v1, accessLog);
     await v1.register(infoRoutes(accessLog.address));
     await v1.register(recordRoutes);
+    await v1.register(streamRoutes);
     await v1.register(envelopeRoutes);
     await v1.register(checkpointRoutes);
     await v1.register(deviceRoutes(registrar, accessLog));
