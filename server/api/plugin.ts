@@ -26,6 +26,7 @@ import { infoRoutes } from "./routes-info.ts";
 import { receiptRoutes } from "./routes-receipt.ts";
 import { recordRoutes } from "./routes-records.ts";
 import { logOrigin, tileRoutes } from "./routes-tiles.ts";
+import { streamRoutes } from "./routes-streams.ts";
 import { ensureAdmin, ensureServiceDevice } from "./setup.ts";
 
 export type ApiOptions = {
@@ -73,6 +74,7 @@ export const otledgerApi = fp<ApiOptions>(async (app, opts) => {
     await v1.register(infoRoutes(accessLog.address));
     await v1.register(recordRoutes);
     await v1.register(receiptRoutes(opts.serviceKey));
+    await v1.register(streamRoutes);
     await v1.register(envelopeRoutes);
     await v1.register(checkpointRoutes);
     await v1.register(tileRoutes(noteKey));

@@ -18,7 +18,7 @@ export type Scope = {
   /** Whether the caller may see this device at all: the one test every device listing uses (it honours `hidden`). */
   sees(device: string): boolean;
 };
-type ResolvedGrant = Grant & { siteDevices: string[] | null };
+export type ResolvedGrant = Grant & { siteDevices: string[] | null };
 
 /** Appends SQL parameters and returns placeholders. */
 export class Params {
@@ -54,7 +54,7 @@ export async function scopeOf(db: Pick<pg.Pool, "query">, caller: Caller): Promi
 }
 
 /** Devices a grant covers (null = any). */
-function devicesOf(g: ResolvedGrant): string[] | null {
+export function devicesOf(g: ResolvedGrant): string[] | null {
   if (g.device !== null && g.siteDevices !== null) return g.siteDevices.includes(g.device) ? [g.device] : [];
   if (g.device !== null) return [g.device];
   return g.siteDevices;
