@@ -528,6 +528,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/streams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Streams with an anchored record in scope, each with its head (newest anchored record, as its stub shows it)
+         * @description 202 pending (Retry-After) while no checkpoint is anchored.
+         */
+        get: operations["listStreams"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/streams/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stream's records in a window with the proof that they are all of them (otledger.stream-answer/1, PROTOCOL §11.2), plus `next`
+         * @description A partner's window is clipped to a covering grant's; records outside its whole scope are stubs. 202 pending (Retry-After) while the stream's in-scope records are all unanchored. 404 stream_not_found for an unknown stream and one without an in-scope record alike.
+         */
+        get: operations["getStreamAnswer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/verify": {
         parameters: {
             query?: never;
@@ -7140,6 +7180,436 @@ export interface operations {
                         path: (string | number)[];
                         /** @enum {number} */
                         statusCode: 409;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited (see retry-after): rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "rate_limited";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 429;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Internal error (logged with the request id): internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "internal";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 500;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Unavailable: retry later: under_pressure, access_log_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "under_pressure" | "access_log_unavailable";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 503;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listStreams: {
+        parameters: {
+            query?: {
+                /** @description next of the previous page */
+                cursor?: string;
+                /** @description only this device's streams */
+                device?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description the anchored checkpoint the list is as of */
+                        checkpoint: {
+                            index: number;
+                            treeSize: number;
+                        };
+                        next: string | null;
+                        streams: {
+                            device: string;
+                            /** @description the newest anchored record: what its stub shows */
+                            head: {
+                                /** @description global log leaf index */
+                                index: number;
+                                streamSeq: number;
+                                /** Format: date-time */
+                                to: string;
+                            };
+                            kind: string;
+                            name: string;
+                            /** @description the 32-byte stream id (PROTOCOL §3.2) */
+                            stream: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description also sent as Retry-After */
+                        retryAfterSeconds: number;
+                        /** @enum {string} */
+                        status: "pending";
+                    };
+                };
+            };
+            /** @description Bad request: schema_invalid, cursor_invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "schema_invalid" | "cursor_invalid";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 400;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not authenticated: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "unauthenticated";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 401;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "forbidden";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 403;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited (see retry-after): rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "rate_limited";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 429;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Internal error (logged with the request id): internal */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "internal";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 500;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Unavailable: retry later: under_pressure, access_log_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "under_pressure" | "access_log_unavailable";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 503;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getStreamAnswer: {
+        parameters: {
+            query: {
+                /** @description next of the previous page (same device, name, from, to) */
+                cursor?: string;
+                device: string;
+                /** @description window start, inclusive */
+                from: string;
+                limit?: number;
+                /** @description the stream name: a tag, or @events/<asset> */
+                name: string;
+                /** @description window end, exclusive */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        after: {
+                            index: number;
+                            record: unknown;
+                        } | null;
+                        anchor: {
+                            blockNumber: number;
+                            chainId: number;
+                            checkpointIndex: number;
+                            contract: string;
+                            root: string;
+                            treeSize: number;
+                            txHash: string;
+                        };
+                        before: {
+                            index: number;
+                            record: unknown;
+                        } | null;
+                        device: string;
+                        /** @description cursor of the next page (remove it before verifying the answer), null on the last page */
+                        next: string | null;
+                        proof: string[];
+                        records: {
+                            index: number;
+                            record: unknown;
+                        }[];
+                        stream: {
+                            name: string;
+                            salt: string;
+                        };
+                        truncated: boolean;
+                        /** @enum {string} */
+                        version: "otledger.stream-answer/1";
+                        window: {
+                            from: string;
+                            to: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description also sent as Retry-After */
+                        retryAfterSeconds: number;
+                        /** @enum {string} */
+                        status: "pending";
+                    };
+                };
+            };
+            /** @description Bad request: schema_invalid, window_invalid, window_outside_grant, cursor_invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "schema_invalid" | "window_invalid" | "window_outside_grant" | "cursor_invalid";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 400;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not authenticated: unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "unauthenticated";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 401;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Forbidden: forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "forbidden";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 403;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not found: stream_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description what went wrong, as a literal
+                         * @enum {string}
+                         */
+                        code: "stream_not_found";
+                        message: string;
+                        /** @description the offending field, [] if none */
+                        path: (string | number)[];
+                        /** @enum {number} */
+                        statusCode: 404;
                     } & {
                         [key: string]: unknown;
                     };
