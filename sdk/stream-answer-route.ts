@@ -7,7 +7,7 @@ import { httpError } from "./errors.ts";
 import { ledgerFetch, type LedgerApiOptions } from "./client.ts";
 
 export type StreamAnswerQuery = { device: string; name: string; from?: string; to?: string; limit?: number; cursor?: string };
-export type StreamAnswerAnswer = { status: "answered"; answer: unknown } | { status: "pending"; retryAfterSeconds: number };
+export type StreamAnswerAnswer = { status: "answered"; answer: unknown; next: string | null } | { status: "pending"; retryAfterSeconds: number };
 
 type JsonAnswer<T> = { headers: Record<string, unknown>; content: { "application/json": T } };
 type StreamAnswerPaths = {
@@ -36,5 +36,8 @@ export async function fetchStreamAnswer(o: Options, query: StreamAnswerQuery): P
     const retry = Number(pending.retryAfterSeconds ?? response.headers.get("retry-after") ?? 1);
     return { status: "pending", retryAfterSeconds: Number.isFinite(retry) && retry > 0 ? retry : 1 };
   }
-  return { status: "answered", answer: data };
+  // the cursor of the next page rides beside the answer, which is a closed object: split it off before verifying
+  if (typeof data !== "object" || data === null || !("next" in data)) return { status: "answered", answer: data, next: null };
+  const { next, ...answer } = data as { next: unknown };
+  return { status: "answered", answer, next: typeof next === "string" && next.length > 0 ? next : null };
 }

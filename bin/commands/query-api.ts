@@ -14,13 +14,6 @@ export class PendingTooLongError extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The cursor rides beside the answer, which is a closed object: split it off before the answer is verified. */
-function split(body: unknown): ReceivedPage {
-  if (typeof body !== "object" || body === null || !("next" in body)) return { answer: body, next: null };
-  const { next, ...answer } = body as { next: unknown };
-  return { answer, next: typeof next === "string" && next.length > 0 ? next : null };
-}
-
 /** One page; on 202 waits Retry-After (1…60 s) and asks again, at most `retries` times. Throws LedgerApiError or PendingTooLongError. */
 export async function fetchAnswerPage(api: ApiOptions, q: AnswerQuery, cursor: string | null, retries: number, onWait?: (seconds: number) => void): Promise<ReceivedPage> {
   for (let attempt = 0; ; attempt++) {
@@ -28,7 +21,7 @@ export async function fetchAnswerPage(api: ApiOptions, q: AnswerQuery, cursor: s
       device: q.device, name: q.stream, from: q.from, to: q.to, ...(q.limit === undefined ? {} : { limit: q.limit }), ...(cursor === null ? {} : { cursor }),
     });
     if (got === null) throw new LedgerApiError("http_error", `GET /v1/streams/answer: 404 stream_not_found: no stream ${q.stream} of ${q.device} you may read`, { status: 404, serviceCode: "stream_not_found" });
-    if (got.status === "answered") return split(got.answer);
+    if (got.status === "answered") return { answer: got.answer, next: got.next };
     if (attempt >= retries) throw new PendingTooLongError(`the service has no anchored answer yet (still pending after ${retries} retries): try again later`);
     const seconds = Math.min(60, Math.max(1, Math.ceil(got.retryAfterSeconds)));
     onWait?.(seconds);

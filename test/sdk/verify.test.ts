@@ -10,7 +10,6 @@ import { LedgerClient } from "../../sdk/ledger-client.ts";
 import { verifyEnvelope, verifyRecord, verifyStreamAnswer } from "../../sdk/verify.ts";
 import { startApiLedger } from "../api/harness.ts";
 import { stopTestCluster } from "../helpers/postgres.ts";
-import { streamAnswerTestRoute } from "./stream-answer-route.ts";
 
 t.teardown(stopTestCluster);
 
@@ -24,7 +23,7 @@ let client: LedgerClient;
 let auditor: { id: number; key: string };
 let window: { device: string; name: string; from: string; to: string };
 t.before(async () => {
-  api = await startApiLedger({ routes: [streamAnswerTestRoute] });
+  api = await startApiLedger();
   t.teardown(() => api.close());
   device = await api.newDevice({ register: false });
   await api.enroll(device, "plant-1");
