@@ -37,6 +37,8 @@ import {
 import { windowBodies, type SealedBody } from "./window-bodies.ts";
 import * as delivery from "./delivery-rows.ts";
 import { spoolStats } from "./spool-stats.ts";
+import { loadSpoolState, type Refusal, type SpoolCounters } from "./spool-state.ts";
+import { atStreamHead, eventStreamOf, lateSampleDraft, outageDraft } from "./event-drafts.ts";
 
 export type { AwaitingAudit, CaptureResult, CapturedSample, EventDraft, SpoolAlarm, SpoolOptions, SpooledRecord, SpoolStats, StoredReceipt, WindowConfig } from "./types.ts";
 export { DEFAULT_WINDOW, SpoolError } from "./types.ts";
@@ -45,8 +47,7 @@ type StreamRow = { name: string; salt: string; stream_seq: number; stream_prev: 
 type WindowRow = { stream: string; node_id: string; unit: string | null; data_type: string | null; opened_ms: number; first_t: number; count: number };
 type Body = SealedBody | { kind: "event"; from: string; to: string; body: EventDraft["body"]; personal: EventDraft["personal"] };
 
-/** Stream of an event: `@events/<asset>`, `@events` without one (PROTOCOL §3.2). */
-export const eventStreamOf = (asset: string | null): string => (asset === null ? EVENTS_STREAM : `${EVENTS_STREAM}/${asset}`);
+export { eventStreamOf } from "./event-drafts.ts";
 /** Identity of a sample: a repeat with identical time, server time, status and value is a redelivery. */
 export const sampleKey = (s: Pick<CapturedSample, "t" | "serverTs" | "status" | "value">): string => `${s.t}|${s.serverTs}|${s.status}|${JSON.stringify(s.value)}`;
 const defaultSalt = () => `0x${randomBytes(16).toString("hex")}`;
@@ -59,8 +60,8 @@ export class Spool {
   private lastSeq = 0;
   private lastHash: Hex32 | null = null;
   private bytes = 0;
-  private refusal: { count: number; firstTs: string; lastTs: string } | null = null;
-  private counters = { refused_total: 0, late_total: 0, evicted_total: 0 };
+  private refusal: Refusal | null = null;
+  private counters: SpoolCounters = { refused_total: 0, late_total: 0, evicted_total: 0 };
   private readonly st: SpoolStatements;
   private readonly pendingAlarms: import("./types.ts").SpoolAlarm[] = [];
 
@@ -75,25 +76,13 @@ export class Spool {
       throw err;
     }
     this.opts = { now: Date.now, synchronous: "FULL", windowOf: () => DEFAULT_WINDOW, salt: defaultSalt, ...options, device: options.device.toLowerCase() };
-    const chain = this.db.prepare("SELECT device, last_seq, last_hash FROM chain WHERE id = 1").get() as
-      | { device: string; last_seq: number; last_hash: string | null } | undefined;
-    if (chain) {
-      if (chain.device !== this.opts.device) {
-        this.db.close();
-        throw new SpoolError("spool_device_mismatch", `spool ${this.file} belongs to device ${chain.device}, not ${this.opts.device}`);
-      }
-      this.lastSeq = chain.last_seq;
-      this.lastHash = chain.last_hash as Hex32 | null;
+    try {
+      Object.assign(this, loadSpoolState(this.db, this.file, this.opts.device));
+    } catch (err) {
+      this.db.close();
+      throw err;
     }
-    this.bytes = Number((this.db.prepare("SELECT (SELECT coalesce(sum(bytes), 0) FROM records) + (SELECT coalesce(sum(bytes), 0) FROM samples) AS b").get() as { b: number }).b);
-    for (const key of Object.keys(this.counters) as (keyof Spool["counters"])[]) this.counters[key] = Number(this.meta(key) ?? 0);
-    const pendingRefusal = this.meta("refusal");
-    if (pendingRefusal) this.refusal = JSON.parse(pendingRefusal);
     this.st = prepareStatements(this.db);
-  }
-
-  private meta(key: string): string | undefined {
-    return (this.db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined)?.value;
   }
 
   private count(key: keyof Spool["counters"], n: number): void {
@@ -179,31 +168,16 @@ export class Spool {
 
   /** A sample that cannot enter its stream (older than the sealed head): kept as a note event with all its data. */
   private lateSample(s: CapturedSample, headTo: number, nowMs: number): FullRecord {
-    const value = JSON.stringify(s.value);
-    const text = `sample of ${s.stream} (${s.nodeId}) at ${toTimestamp(s.t)} arrived after the stream was sealed through ${toTimestamp(headTo)}, so it is not in the stream: `
-      + `status 0x${s.status.toString(16).padStart(8, "0")}, server time ${s.serverTs === null ? "none" : toTimestamp(s.serverTs)}, value ${value}`;
-    this.pendingAlarms.push({ code: "sample_out_of_order", key: `sample_out_of_order:${s.stream}`, message: `${s.stream}: a sample at ${toTimestamp(s.t)} is older than the stream's sealed head ${toTimestamp(headTo)}; recorded as a note event in ${EVENTS_STREAM}` });
+    const { draft, alarm } = lateSampleDraft(s, headTo, nowMs);
+    this.pendingAlarms.push(alarm);
     this.count("late_total", 1);
-    return this.sealEvent({
-      at: nowMs, body: { type: "note", asset: null, workOrder: null, source: { system: "otledger-edge", ref: `late-sample/${s.stream}`.slice(0, 256) } },
-      personal: { actor: null, text: text.length <= 4096 ? text : `${text.slice(0, 4000)}… (value truncated: ${value.length} chars)` },
-    }, nowMs);
+    return this.sealEvent(draft, nowMs);
   }
 
-  /**
-   * An event at its own time, unless its stream already holds a later one: then at the stream head's time (the
-   * earliest the stream can take), with the event's own time stated in its text.
-   */
+  /** An event in its stream, at its own time or, if the stream holds a later one, at the head's (atStreamHead). */
   private sealEvent(e: EventDraft, nowMs: number): FullRecord {
     const name = eventStreamOf(e.body.asset);
-    const headTo = this.stream(name).last_to_ms;
-    let at = e.at;
-    let personal = e.personal;
-    if (headTo !== null && at < headTo) {
-      const note = ` [occurred at ${toTimestamp(at)}; recorded at ${toTimestamp(headTo)}, the time of the latest event already in ${name}]`;
-      personal = { ...personal, text: `${personal.text.slice(0, 4096 - note.length)}${note}` };
-      at = headTo;
-    }
+    const { at, personal } = atStreamHead(e, name, this.stream(name).last_to_ms);
     const ts = toTimestamp(at);
     return this.seal(name, { kind: "event", from: ts, to: ts, body: e.body, personal }, nowMs);
   }
@@ -214,7 +188,7 @@ export class Spool {
     if (!r) return;
     this.refusal = null;
     this.st.delMeta.run("refusal");
-    out.push(this.sealEvent({ at: nowMs, body: { type: "outage", asset: null, workOrder: null }, personal: { actor: null, text: `edge spool full: ${r.count} samples not recorded between ${r.firstTs} and ${r.lastTs}` } }, nowMs));
+    out.push(this.sealEvent(outageDraft(r, nowMs), nowMs));
   }
 
   /**
